@@ -1,0 +1,71 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import { openDatabase, type Database } from './core/db/index.ts';
+import { migrate } from './core/db/migrator.ts';
+import { Tenancy } from './core/tenancy/index.ts';
+import { negotiateLocale } from './core/i18n/index.ts';
+import { allMigrations, i18n } from './platform.ts';
+import { randomToken } from './core/auth/passwords.ts';
+import { corePlugin } from './core/http/index.tsx';
+import { modules } from './modules/index.ts';
+import { createCommune, seedDemo } from './demo.ts';
+
+export interface Prepared {
+  database: Database;
+  /** Printed once, on the start that created the commune's first administrator. */
+  firstRun?: { adminEmail: string; password: string; demoPassword?: string };
+}
+
+/** Opens the database, migrates it and, on an empty one, creates the commune (and the demo data). */
+export async function prepare(config: Config): Promise<Prepared> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, schema: config.databaseSchema, dataDir: config.dataDir });
+  try {
+    await migrate(database.db, allMigrations());
+    const any = await database.db.selectFrom('communes').select('id').limit(1).executeTakeFirst();
+    if (any) return { database };
+    const first = config.demo ? await seedDemo(database, config) : await createCommune(database, config, config.defaultCommune, null);
+    return { database, firstRun: first };
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+}
+
+export async function cookieSecret(database: Database): Promise<string> {
+  const row = await database.db.selectFrom('settings').select('value').where('key', '=', 'cookie_secret').executeTakeFirst();
+  if (row) return row.value;
+  const value = randomToken(32);
+  await database.db.insertInto('settings').values({ key: 'cookie_secret', value }).onConflict((oc) => oc.column('key').doNothing()).execute();
+  return (await database.db.selectFrom('settings').select('value').where('key', '=', 'cookie_secret').executeTakeFirstOrThrow()).value;
+}
+
+export async function buildApp(config: Config, database: Database, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger === false ? false : { level: config.logLevel },
+    bodyLimit: 1024 * 1024,
+    trustProxy: config.baseUrl.startsWith('https://'),
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  });
+  const tenancy = new Tenancy(database.db, config.defaultCommune);
+  await tenancy.reload();
+  app.decorate('tenancy', tenancy);
+  app.decorate('appConfig', config);
+  const nav = modules.flatMap((m) => m.nav ?? []).sort((a, b) => a.order - b.order);
+  await app.register(corePlugin, { config, database, tenancy, i18n: await i18n(), nav, cookieSecret: await cookieSecret(database) });
+
+  app.get('/', async (req, reply) => reply.redirect(`/${negotiateLocale(req.headers['accept-language'])}/`, 302));
+  app.get('/healthz', async (_req, reply) => {
+    await database.db.selectFrom('communes').select('id').limit(1).execute();
+    return reply.send({ status: 'ok', engine: database.engine, time: new Date().toISOString() });
+  });
+
+  for (const m of modules) {
+    if (m.pages) await app.register(m.pages, { prefix: '/:locale' });
+    if (m.routes) await app.register(m.routes);
+  }
+  return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance { tenancy: Tenancy; appConfig: Config }
+}

@@ -1,0 +1,107 @@
+import type { Migration } from 'kysely';
+import { communeTable, communeRef, ts, json, bool } from './schema.ts';
+import { engineOf } from './index.ts';
+
+export const coreMigrations: Record<string, Migration> = {
+  '2026-11-25-0001-core': {
+    async up(db) {
+      await db.schema.createTable('settings')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .execute();
+      const idCol = engineOf(db) === 'sqlite' ? 'integer' : 'serial';
+      await db.schema.createTable('communes')
+        .addColumn('id', idCol, (c) => (engineOf(db) === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn('slug', 'text', (c) => c.notNull().unique())
+        .addColumn('name', json, (c) => c.notNull())
+        .addColumn('hosts', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('region', json, (c) => c.notNull().defaultTo('{}'))
+        .addColumn('population', 'integer')
+        .addColumn('sample', bool, (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', ts, (c) => c.notNull())
+        .execute();
+
+      await communeTable(db, 'users')
+        .addColumn('email', 'text', (c) => c.notNull())
+        .addColumn('email_normalized', 'text', (c) => c.notNull())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('locale', 'text', (c) => c.notNull().defaultTo('fr'))
+        .addColumn('disabled', bool, (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', ts, (c) => c.notNull())
+        .addUniqueConstraint('users_email_u', ['commune_id', 'email_normalized'])
+        .execute();
+
+      await communeRef(communeTable(db, 'sessions')
+        .addColumn('token_hash', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'integer', (c) => c.notNull())
+        .addColumn('created_at', ts, (c) => c.notNull())
+        .addColumn('expires_at', ts, (c) => c.notNull())
+        .addUniqueConstraint('sessions_token_u', ['commune_id', 'token_hash']), 'sessions', 'user_id', 'users', 'cascade')
+        .execute();
+
+      await communeTable(db, 'institutions')
+        .addColumn('slug', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('name', json, (c) => c.notNull())
+        .addColumn('description', json, (c) => c.notNull().defaultTo('{}'))
+        .addColumn('lead', bool, (c) => c.notNull().defaultTo(0))
+        .addColumn('sample', bool, (c) => c.notNull().defaultTo(0))
+        .addColumn('sort', 'integer', (c) => c.notNull().defaultTo(0))
+        .addUniqueConstraint('institutions_slug_u', ['commune_id', 'slug'])
+        .execute();
+
+      let grants = communeTable(db, 'role_grants')
+        .addColumn('user_id', 'integer', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('institution_id', 'integer')
+        .addColumn('granted_by', 'integer')
+        .addColumn('created_at', ts, (c) => c.notNull());
+      grants = communeRef(grants, 'role_grants', 'user_id', 'users', 'cascade');
+      grants = communeRef(grants, 'role_grants', 'institution_id', 'institutions', 'cascade');
+      await grants.execute();
+      await db.schema.createIndex('role_grants_user_i').on('role_grants').columns(['commune_id', 'user_id']).execute();
+
+      await communeTable(db, 'audit_log')
+        .addColumn('at', ts, (c) => c.notNull())
+        .addColumn('actor_id', 'integer')
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('entity', 'text', (c) => c.notNull())
+        .addColumn('entity_id', 'text')
+        .addColumn('before', json)
+        .addColumn('after', json)
+        .addColumn('prev_hash', 'text', (c) => c.notNull())
+        .addColumn('hash', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('audit_entity_i').on('audit_log').columns(['commune_id', 'entity', 'entity_id']).execute();
+
+      await communeTable(db, 'outbox')
+        .addColumn('to_addr', 'text', (c) => c.notNull())
+        .addColumn('subject', 'text', (c) => c.notNull())
+        .addColumn('body_text', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull().defaultTo('pending'))
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', ts, (c) => c.notNull())
+        .addColumn('sent_at', ts)
+        .execute();
+      await db.schema.createIndex('outbox_status_i').on('outbox').columns(['status', 'id']).execute();
+
+      await communeRef(communeTable(db, 'password_resets')
+        .addColumn('user_id', 'integer', (c) => c.notNull())
+        .addColumn('token_hash', 'text', (c) => c.notNull())
+        .addColumn('expires_at', ts, (c) => c.notNull())
+        .addColumn('used_at', ts)
+        .addUniqueConstraint('password_resets_token_u', ['commune_id', 'token_hash']), 'password_resets', 'user_id', 'users', 'cascade')
+        .execute();
+
+      await communeTable(db, 'api_keys')
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('key_hash', 'text', (c) => c.notNull())
+        .addColumn('created_at', ts, (c) => c.notNull())
+        .addColumn('revoked_at', ts)
+        .addUniqueConstraint('api_keys_hash_u', ['commune_id', 'key_hash'])
+        .execute();
+    },
+  },
+};

@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect, SqliteAdapter, sql, type Transaction } from 'kysely';
+import type { CoreTables } from './tables.ts';
+
+export type Engine = 'sqlite' | 'postgres';
+// Module repos widen this with `db.withTables<TheirTables>()`.
+export type DB = Kysely<CoreTables>;
+export type Trx = Transaction<CoreTables>;
+export type AnyDB = Kysely<any>;
+
+export interface Database {
+  db: DB;
+  engine: Engine;
+  /** SQLite file path, when the engine is SQLite. */
+  file?: string;
+  close(): Promise<void>;
+}
+
+// int8 (COUNT, SUM) arrives as a string from pg; our counts fit in a JS number.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+
+export interface OpenOptions {
+  databaseUrl?: string;
+  schema?: string;
+  dataDir: string;
+}
+
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  if (opts.databaseUrl && /^postgres(ql)?:\/\//.test(opts.databaseUrl)) {
+    const pool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: 10,
+      ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
+    });
+    if (opts.schema) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(opts.schema)) throw new Error(`Invalid schema name: ${opts.schema}`);
+      const c = await pool.connect();
+      try { await c.query(`CREATE SCHEMA IF NOT EXISTS ${opts.schema}`); } finally { c.release(); }
+    }
+    const db = new Kysely<CoreTables>({ dialect: new PostgresDialect({ pool }) });
+    await sql`select 1`.execute(db);
+    return { db, engine: 'postgres', close: () => db.destroy() };
+  }
+  fs.mkdirSync(opts.dataDir, { recursive: true });
+  const file = path.join(opts.dataDir, 'commune.db');
+  const database = new SQLite(file);
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = FULL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  const db = new Kysely<CoreTables>({ dialect: new SqliteDialect({ database }) });
+  return { db, engine: 'sqlite', file, close: () => db.destroy() };
+}
+
+export function engineOf(db: AnyDB): Engine {
+  return db.getExecutor().adapter instanceof SqliteAdapter ? 'sqlite' : 'postgres';
+}
+
+/** Serialises writers of one commune on PostgreSQL (SQLite already has one writer). */
+export async function lockCommune(trx: AnyDB, communeId: number): Promise<void> {
+  if (engineOf(trx) === 'postgres') {
+    await sql`select id from communes where id = ${communeId} for update`.execute(trx);
+  }
+}
+
+/** Case-insensitive "contains" filter, the one dialect difference in searches. */
+export function containsInsensitive(engine: Engine, column: string, needle: string) {
+  const pattern = `%${needle.replace(/[\\%_]/g, (m) => '\\' + m)}%`;
+  return engine === 'postgres'
+    ? sql<boolean>`${sql.ref(column)} ilike ${pattern} escape '\\'`
+    : sql<boolean>`${sql.ref(column)} like ${pattern} escape '\\'`;
+}
+
+export { sql };

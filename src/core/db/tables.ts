@@ -1,0 +1,96 @@
+import type { Generated } from 'kysely';
+
+/** Tables owned by core/. Modules declare their own in their schema.ts. */
+export type CoreTables = {
+  settings: { key: string; value: string };
+  communes: {
+    id: Generated<number>;
+    slug: string;
+    name: string; // JSON {fr, ar, en}
+    hosts: string; // space-separated host names
+    region: string; // JSON
+    population: number | null;
+    sample: number;
+    created_at: string;
+  };
+  users: {
+    id: Generated<number>;
+    commune_id: number;
+    email: string;
+    email_normalized: string;
+    password_hash: string;
+    name: string;
+    locale: string;
+    disabled: number;
+    created_at: string;
+  };
+  sessions: {
+    id: Generated<number>;
+    commune_id: number;
+    token_hash: string;
+    user_id: number;
+    created_at: string;
+    expires_at: string;
+  };
+  institutions: {
+    id: Generated<number>;
+    commune_id: number;
+    slug: string;
+    kind: string; // department | operator | civil_society | monitor | other
+    name: string; // JSON
+    description: string; // JSON
+    lead: number;
+    sample: number;
+    sort: number;
+  };
+  role_grants: {
+    id: Generated<number>;
+    commune_id: number;
+    user_id: number;
+    role: string;
+    institution_id: number | null;
+    granted_by: number | null;
+    created_at: string;
+  };
+  audit_log: {
+    id: Generated<number>;
+    commune_id: number;
+    at: string;
+    actor_id: number | null;
+    action: string;
+    entity: string;
+    entity_id: string | null;
+    before: string | null;
+    after: string | null;
+    prev_hash: string;
+    hash: string;
+  };
+  outbox: {
+    id: Generated<number>;
+    commune_id: number;
+    to_addr: string;
+    subject: string;
+    body_text: string;
+    status: string;
+    attempts: number;
+    last_error: string | null;
+    created_at: string;
+    sent_at: string | null;
+  };
+  password_resets: {
+    id: Generated<number>;
+    commune_id: number;
+    user_id: number;
+    token_hash: string;
+    expires_at: string;
+    used_at: string | null;
+  };
+  api_keys: {
+    id: Generated<number>;
+    commune_id: number;
+    name: string;
+    key_hash: string;
+    created_at: string;
+    revoked_at: string | null;
+  };
+};

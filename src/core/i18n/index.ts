@@ -1,0 +1,109 @@
+import i18next from 'i18next';
+import fr from './locales/fr.json' with { type: 'json' };
+import ar from './locales/ar.json' with { type: 'json' };
+import en from './locales/en.json' with { type: 'json' };
+
+export const LOCALES = ['fr', 'ar', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = 'fr';
+export type Catalog = { [key: string]: string | Catalog };
+export type Catalogs = Record<Locale, Catalog>;
+/** A content field stored translated: one string per locale (some may be missing). */
+export type Translated = Partial<Record<Locale, string>>;
+
+export const coreCatalogs: Catalogs = { fr, ar, en };
+
+export function isLocale(x: unknown): x is Locale {
+  return typeof x === 'string' && (LOCALES as readonly string[]).includes(x);
+}
+
+export function dir(locale: Locale): 'rtl' | 'ltr' {
+  return locale === 'ar' ? 'rtl' : 'ltr';
+}
+
+/** Intl locale tags: Moroccan Arabic keeps Western digits, as in Moroccan administration. */
+export function intlTag(locale: Locale): string {
+  return locale === 'ar' ? 'ar-MA' : locale === 'fr' ? 'fr-MA' : 'en-GB';
+}
+
+export function mergeCatalogs(...parts: Catalogs[]): Catalogs {
+  const deep = (a: Catalog, b: Catalog): Catalog => {
+    const out: Catalog = { ...a };
+    for (const [k, v] of Object.entries(b)) {
+      out[k] = typeof v === 'object' && typeof out[k] === 'object' ? deep(out[k] as Catalog, v) : v;
+    }
+    return out;
+  };
+  const result = { fr: {}, ar: {}, en: {} } as Catalogs;
+  for (const p of parts) for (const l of LOCALES) result[l] = deep(result[l], p[l] ?? {});
+  return result;
+}
+
+export function flattenKeys(c: Catalog, prefix = ''): string[] {
+  return Object.entries(c).flatMap(([k, v]) => (typeof v === 'object' ? flattenKeys(v, `${prefix}${k}.`) : [`${prefix}${k}`]));
+}
+
+/** A translation function fixed to one locale. */
+export type T = (key: string, params?: Record<string, unknown>) => string;
+
+export interface I18n { t(locale: Locale): T; catalogs: Catalogs }
+
+export async function createI18n(catalogs: Catalogs): Promise<I18n> {
+  const inst = i18next.createInstance();
+  await inst.init({
+    resources: Object.fromEntries(LOCALES.map((l) => [l, { translation: catalogs[l] }])),
+    lng: DEFAULT_LOCALE,
+    fallbackLng: false,
+    // Preact escapes on output; escaping here would double-escape.
+    interpolation: { escapeValue: false },
+    returnNull: false,
+    initAsync: false,
+    showSupportNotice: false,
+  } as any);
+  const fixed = Object.fromEntries(LOCALES.map((l) => [l, inst.getFixedT(l) as unknown as T])) as Record<Locale, T>;
+  return { t: (l) => fixed[l], catalogs };
+}
+
+/** The text of a translated field in this locale, else French, else whatever exists. */
+export function tr(value: Translated | string | null | undefined, locale: Locale): string {
+  return trWithLang(value, locale).text;
+}
+
+export function trWithLang(value: Translated | string | null | undefined, locale: Locale): { text: string; lang: Locale } {
+  if (!value) return { text: '', lang: locale };
+  if (typeof value === 'string') return { text: value, lang: locale };
+  if (value[locale]) return { text: value[locale]!, lang: locale };
+  for (const l of [DEFAULT_LOCALE, ...LOCALES]) if (value[l]) return { text: value[l]!, lang: l };
+  return { text: '', lang: locale };
+}
+
+export function parseTranslated(json: string | null | undefined): Translated {
+  if (!json) return {};
+  try { return JSON.parse(json) as Translated; } catch { return {}; }
+}
+
+export function formatDate(locale: Locale, value: string | Date | null | undefined, withTime = false): string {
+  if (!value) return '';
+  const d = typeof value === 'string' ? new Date(value.length === 10 ? `${value}T12:00:00Z` : value) : value;
+  if (Number.isNaN(d.getTime())) return '';
+  return new Intl.DateTimeFormat(intlTag(locale), {
+    timeZone: 'Africa/Casablanca', year: 'numeric', month: 'long', day: 'numeric',
+    ...(withTime ? { hour: '2-digit', minute: '2-digit' } : {}),
+  }).format(d);
+}
+
+export function formatNumber(locale: Locale, n: number, opts: Intl.NumberFormatOptions = {}): string {
+  return new Intl.NumberFormat(intlTag(locale), opts).format(n);
+}
+
+/** Best locale from an Accept-Language header. */
+export function negotiateLocale(header: string | undefined): Locale {
+  if (!header) return DEFAULT_LOCALE;
+  const ranked = header.split(',').map((part) => {
+    const [tag, ...params] = part.trim().split(';');
+    const q = params.find((p) => p.trim().startsWith('q='));
+    return { lang: tag.trim().toLowerCase().split('-')[0], q: q ? Number(q.trim().slice(2)) || 0 : 1 };
+  }).sort((a, b) => b.q - a.q);
+  for (const r of ranked) if (isLocale(r.lang) && r.q > 0) return r.lang;
+  return DEFAULT_LOCALE;
+}

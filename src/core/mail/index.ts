@@ -1,0 +1,42 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { AnyDB } from '../db/index.ts';
+import { iso } from '../clock/index.ts';
+
+export interface OutgoingMail { communeId: number; to: string; subject: string; text: string }
+
+/** Queues a message in the outbox, inside the caller's transaction: it goes only if the change commits. */
+export async function queueMail(trx: AnyDB, m: OutgoingMail): Promise<void> {
+  await trx.insertInto('outbox').values({
+    commune_id: m.communeId, to_addr: m.to, subject: m.subject, body_text: m.text,
+    status: 'pending', attempts: 0, created_at: iso(),
+  }).execute();
+}
+
+export function createTransport(smtpUrl: string | undefined): Transporter {
+  // Without SMTP_URL mail is rendered but not sent: the outbox keeps it and the log says so.
+  return smtpUrl ? nodemailer.createTransport(smtpUrl) : nodemailer.createTransport({ jsonTransport: true });
+}
+
+const MAX_ATTEMPTS = 5;
+
+/** Sends pending messages; returns how many were sent. Safe to run from several processes on PostgreSQL. */
+export async function drainOutbox(db: AnyDB, transport: Transporter, from: string, limit = 50): Promise<number> {
+  const pending = await db.selectFrom('outbox').select(['id', 'to_addr', 'subject', 'body_text', 'attempts'])
+    .where('status', '=', 'pending').orderBy('id').limit(limit).execute();
+  let sent = 0;
+  for (const m of pending) {
+    // Claim the message so two workers never send it twice.
+    const claim = await db.updateTable('outbox').set({ status: 'sending' }).where('id', '=', m.id).where('status', '=', 'pending').executeTakeFirst();
+    if (Number(claim.numUpdatedRows) !== 1) continue;
+    try {
+      await transport.sendMail({ from, to: m.to_addr, subject: m.subject, text: m.body_text });
+      await db.updateTable('outbox').set({ status: 'sent', sent_at: iso(), attempts: m.attempts + 1 }).where('id', '=', m.id).execute();
+      sent++;
+    } catch (err) {
+      const attempts = m.attempts + 1;
+      await db.updateTable('outbox').set({ status: attempts >= MAX_ATTEMPTS ? 'failed' : 'pending', attempts, last_error: String((err as Error).message).slice(0, 500) })
+        .where('id', '=', m.id).execute();
+    }
+  }
+  return sent;
+}

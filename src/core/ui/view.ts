@@ -1,0 +1,30 @@
+import { createContext } from 'preact';
+import { useContext } from 'preact/hooks';
+import type { Locale, T } from '../i18n/index.ts';
+import type { Actor } from '../auth/roles.ts';
+import type { Commune } from '../tenancy/index.ts';
+
+export interface NavItem { key: string; path: string; order: number; permission?: string }
+
+/** Everything a component needs to know about the request it renders for. */
+export interface View {
+  locale: Locale;
+  t: T;
+  /** The path after the locale, e.g. `/bodies/steering`, so the language switch keeps the page. */
+  path: string;
+  query: string;
+  actor: Actor | null;
+  commune: Commune;
+  csrf: () => string;
+  flash?: { kind: 'success' | 'error' | 'info'; text: string };
+  nav: NavItem[];
+  can: (permission: string) => boolean;
+}
+
+export const ViewContext = createContext<View>(null as unknown as View);
+export const useView = (): View => useContext(ViewContext);
+
+/** Link to a page in the current locale. */
+export function href(view: Pick<View, 'locale'>, path: string): string {
+  return `/${view.locale}${path.startsWith('/') ? path : `/${path}`}`;
+}

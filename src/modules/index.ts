@@ -1,0 +1,10 @@
+import type { ModuleManifest } from '../core/module.ts';
+import { siteModule } from './site/index.ts';
+import { accounts } from './accounts/index.ts';
+import { adminModule } from './admin/index.ts';
+import { governance } from './governance/index.ts';
+import { accountability } from './accountability/index.ts';
+
+/** Every module of the platform, in the order their demo data loads. */
+export const modules: ModuleManifest[] = [];
+modules.push(siteModule(() => modules), accounts, adminModule(() => modules), governance, accountability);

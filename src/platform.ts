@@ -1,0 +1,31 @@
+import type { Migration } from 'kysely';
+import { coreMigrations } from './core/db/core-migrations.ts';
+import { createI18n, coreCatalogs, mergeCatalogs, type I18n } from './core/i18n/index.ts';
+import { declarePermissions, type Actor } from './core/auth/roles.ts';
+import type { Ctx } from './core/service.ts';
+import type { Database } from './core/db/index.ts';
+import type { Commune } from './core/tenancy/index.ts';
+import type { Config } from './config.ts';
+import { systemClock } from './core/clock/index.ts';
+import { modules } from './modules/index.ts';
+
+/** What the modules add up to: migrations, permissions, catalogs. */
+export function allMigrations(): Record<string, Migration> {
+  const all: Record<string, Migration> = { ...coreMigrations };
+  for (const m of modules) Object.assign(all, m.migrations ?? {});
+  return all;
+}
+
+for (const m of modules) declarePermissions(m.permissions ?? {});
+
+let i18nPromise: Promise<I18n> | undefined;
+export function i18n(): Promise<I18n> {
+  return (i18nPromise ??= createI18n(mergeCatalogs(coreCatalogs, ...modules.map((m) => m.catalogs ?? { fr: {}, ar: {}, en: {} }))));
+}
+
+/** The platform acting on its own (demo loading, CLI): an administrator with no user behind it. */
+export const SYSTEM_ACTOR = (communeId: number): Actor => ({ userId: 0, communeId, email: '', name: 'system', grants: [{ role: 'admin', institutionId: null }] });
+
+export async function systemCtx(database: Database, commune: Commune, config: Config, actor?: Actor): Promise<Ctx> {
+  return { db: database.db, engine: database.engine, commune, actor: actor ?? SYSTEM_ACTOR(commune.id), locale: 'fr', t: (await i18n()).t('fr'), config, clock: systemClock };
+}
