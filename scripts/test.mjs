@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// `npm test`: the whole suite on SQLite, then again on PostgreSQL when one is configured
+// (DATABASE_URL or TEST_DATABASE_URL = postgres://…). REQUIRE_POSTGRES=1 turns a missing server into a failure.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+
+const files = fs.readdirSync('test').filter((f) => f.endsWith('.test.ts')).map((f) => path.join('test', f)).sort();
+const only = process.argv.slice(2);
+const selected = only.length ? files.filter((f) => only.some((o) => f.includes(o))) : files;
+const concurrency = String(Math.max(2, Number(process.env.TEST_CONCURRENCY ?? 3)));
+
+function run(label, env) {
+  console.log(`\n# ${label}: ${selected.length} test files`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...selected], { stdio: 'inherit', env: { ...process.env, ...env } });
+  return r.status ?? 1;
+}
+
+const { DATABASE_URL, ...rest } = process.env;
+let status = run('SQLite', { ...rest, DATABASE_URL: '', TEST_DATABASE_URL: '' });
+
+const pgUrl = process.env.TEST_DATABASE_URL || (DATABASE_URL && /^postgres/.test(DATABASE_URL) ? DATABASE_URL : '');
+if (pgUrl) {
+  let reachable = true;
+  const client = new pg.Client({ connectionString: pgUrl, connectionTimeoutMillis: 5000 });
+  try { await client.connect(); await client.end(); } catch (err) { reachable = false; console.error(`PostgreSQL at ${pgUrl} is not reachable: ${err.message}`); }
+  if (reachable) status = run('PostgreSQL', { DATABASE_URL: '', TEST_DATABASE_URL: pgUrl }) || status;
+  else if (process.env.REQUIRE_POSTGRES === '1') status = 1;
+} else if (process.env.REQUIRE_POSTGRES === '1') {
+  console.error('REQUIRE_POSTGRES=1 but no DATABASE_URL or TEST_DATABASE_URL points to PostgreSQL.');
+  status = 1;
+} else {
+  console.log('\n# PostgreSQL pass skipped: set DATABASE_URL=postgres://… (or TEST_DATABASE_URL) to run it.');
+}
+process.exit(status);

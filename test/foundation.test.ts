@@ -1,0 +1,51 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startApp, Client, textOf, type TestApp } from './helpers.ts';
+
+let t: TestApp;
+before(async () => { t = await startApp(); });
+after(async () => { await t.close(); });
+
+test('healthz answers JSON once the database answers', async () => {
+  const res = await new Client(t.url).get('/healthz');
+  assert.equal(res.status, 200);
+  assert.equal(JSON.parse(res.text).status, 'ok');
+});
+
+test('/ redirects by Accept-Language', async () => {
+  const c = new Client(t.url);
+  assert.equal((await c.get('/', { 'accept-language': 'ar-MA,ar;q=0.9,fr;q=0.5' })).location, '/ar/');
+  assert.equal((await c.get('/', { 'accept-language': 'en-GB,en;q=0.9' })).location, '/en/');
+  assert.equal((await c.get('/', { 'accept-language': 'de' })).location, '/fr/');
+});
+
+test('home page presents Tétouan and its plan in French and Arabic', async () => {
+  const c = new Client(t.url);
+  const fr = await c.get('/fr/');
+  assert.equal(fr.status, 200);
+  assert.match(fr.text, /<html lang="fr" dir="ltr">/);
+  assert.match(textOf(fr.text), /Tétouan, commune ouverte 2023-2026/);
+  assert.match(textOf(fr.text), /376/);
+  const ar = await c.get('/ar/');
+  assert.match(ar.text, /<html lang="ar" dir="rtl">/);
+  assert.match(textOf(ar.text), /تطوان، جماعة منفتحة 2023-2026/);
+});
+
+test('unknown locale and unknown page give a translated 404', async () => {
+  const c = new Client(t.url);
+  const res = await c.get('/xx/plans');
+  assert.equal(res.status, 404);
+  const ar = await c.get('/ar/nope');
+  assert.equal(ar.status, 404);
+  assert.match(textOf(ar.text), /الصفحة غير موجودة/);
+});
+
+test('security headers: strict CSP, no inline script or style', async () => {
+  const res = await new Client(t.url).get('/fr/');
+  const csp = res.headers.get('content-security-policy') ?? '';
+  assert.match(csp, /script-src 'self'/);
+  assert.doesNotMatch(csp, /unsafe-inline/);
+  assert.doesNotMatch(res.text, /<script(?![^>]*src=)/);
+  assert.doesNotMatch(res.text, / style="/);
+  assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+});
