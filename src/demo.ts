@@ -4,6 +4,7 @@ import { Tenancy, type Commune } from './core/tenancy/index.ts';
 import { randomToken } from './core/auth/passwords.ts';
 import { iso } from './core/clock/index.ts';
 import { appendAudit } from './core/audit/index.ts';
+import { seedHolidays } from './core/clock/working-days.ts';
 import type { Translated } from './core/i18n/index.ts';
 import { insertUser, addUserWithRole } from './modules/accounts/service.ts';
 import { modules } from './modules/index.ts';
@@ -29,6 +30,8 @@ export async function createCommune(database: Database, config: Config, slug: st
     }).returning('id').executeTakeFirstOrThrow();
     const userId = await insertUser(trx, id, { email: adminEmail, name: 'Administrateur', password });
     await trx.insertInto('role_grants').values({ commune_id: id, user_id: userId, role: 'admin', institution_id: null, granted_by: null, created_at: iso() }).execute();
+    const year = new Date().getUTCFullYear();
+    await seedHolidays(trx, id, [year - 1, year, year + 1]);
     await appendAudit(trx, { communeId: id, actorId: null, action: 'commune.create', entity: 'commune', entityId: slug, after: { slug, name: s.name, admin: adminEmail } });
     return id;
   });

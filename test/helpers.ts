@@ -102,7 +102,7 @@ export class Client {
       if (v === '' || /max-age=0|expires=thu, 01 jan 1970/i.test(c)) this.cookies.delete(k); else this.cookies.set(k, v);
     }
   }
-  async request(method: string, p: string, body?: string | Buffer, headers: Record<string, string> = {}): Promise<Res> {
+  async request(method: string, p: string, body?: string | FormData, headers: Record<string, string> = {}): Promise<Res> {
     const res = await fetch(this.base + p, { method, body, redirect: 'manual', headers: { cookie: this.cookieHeader(), ...headers } });
     this.store(res);
     const text = await res.text();
@@ -121,6 +121,15 @@ export class Client {
     if (token !== null) form.append('_csrf', token);
     for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) form.append(k, x);
     return this.request('POST', p, form.toString(), { 'content-type': 'application/x-www-form-urlencoded' });
+  }
+  /** Posts a multipart form with files: `files[field] = { name, data, type }`. */
+  postMultipart(p: string, fields: Record<string, string | string[]>, files: Record<string, { name: string; data: Buffer; type?: string } | { name: string; data: Buffer; type?: string }[]> = {}, opts: { csrf?: string | null } = {}) {
+    const form = new FormData();
+    const token = opts.csrf === undefined ? this.csrf() : opts.csrf;
+    if (token !== null) form.append('_csrf', token);
+    for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) form.append(k, x);
+    for (const [k, v] of Object.entries(files)) for (const f of Array.isArray(v) ? v : [v]) form.append(k, new Blob([new Uint8Array(f.data)], { type: f.type ?? 'application/octet-stream' }), f.name);
+    return this.request('POST', p, form);
   }
   /** Loads a page then posts its form. */
   async submit(pagePath: string, action: string, fields: Record<string, string | string[]>) {

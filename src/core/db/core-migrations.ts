@@ -104,4 +104,24 @@ export const coreMigrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '2026-11-25-0002-core-files-holidays': {
+    async up(db) {
+      await communeTable(db, 'files')
+        .addColumn('sha256', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('mime', 'text', (c) => c.notNull())
+        .addColumn('size', 'integer', (c) => c.notNull())
+        .addColumn('original_name', 'text', (c) => c.notNull())
+        .addColumn('created_at', ts, (c) => c.notNull())
+        .addColumn('created_by', 'integer')
+        .execute();
+      await communeTable(db, 'holidays')
+        .addColumn('day', 'text', (c) => c.notNull())
+        .addColumn('name', json, (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('confirmed', bool, (c) => c.notNull().defaultTo(0))
+        .addUniqueConstraint('holidays_day_u', ['commune_id', 'day'])
+        .execute();
+    },
+  },
 };

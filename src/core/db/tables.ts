@@ -93,4 +93,23 @@ export type CoreTables = {
     created_at: string;
     revoked_at: string | null;
   };
+  files: {
+    id: Generated<number>;
+    commune_id: number;
+    sha256: string;
+    kind: string;
+    mime: string;
+    size: number;
+    original_name: string;
+    created_at: string;
+    created_by: number | null;
+  };
+  holidays: {
+    id: Generated<number>;
+    commune_id: number;
+    day: string; // YYYY-MM-DD
+    name: string; // JSON
+    kind: string; // fixed | hijri | other
+    confirmed: number;
+  };
 };

@@ -9,6 +9,7 @@ import csrf from '@fastify/csrf-protection';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
+import multipart from '@fastify/multipart';
 import { isLocale, negotiateLocale, DEFAULT_LOCALE, type I18n, type Locale, type T } from '../i18n/index.ts';
 import type { Tenancy, Commune } from '../tenancy/index.ts';
 import type { Actor } from '../auth/roles.ts';
@@ -88,6 +89,18 @@ export const corePlugin = fp(async (app: FastifyInstance, opts: CoreOptions) => 
   });
   await app.register(cookie, { secret: opts.cookieSecret });
   await app.register(formbody, { bodyLimit: 256 * 1024 });
+  // Multipart forms arrive as plain fields plus Upload objects ({ filename, mimetype, data, truncated }),
+  // so the CSRF check and the zod schemas read them like any form. Oversized files are flagged, not thrown,
+  // so the form can re-render with its input and a message beside the file field.
+  await app.register(multipart, {
+    attachFieldsToBody: 'keyValues',
+    throwFileSizeLimit: false,
+    limits: { fileSize: 10 * 1024 * 1024, files: 5, fields: 200, parts: 210, fieldSize: 64 * 1024 },
+    onFile: async (part: any) => {
+      const data = await part.toBuffer();
+      part.value = { filename: part.filename ?? '', mimetype: part.mimetype ?? '', data, truncated: !!part.file.truncated };
+    },
+  } as any);
   await app.register(csrf, {
     cookieKey: '_csrf',
     cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure },

@@ -1,0 +1,120 @@
+// Shared helper for the browser tests: one Chromium per test file (playwright-core driving
+// Debian's /usr/bin/chromium), a fresh context per test, axe-core injected under the page's CSP,
+// CSP violations collected, and a login through the real form.
+import fs from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import axe from 'axe-core';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * Why the browser tests cannot run here (to pass as `{ skip }` to `test()`), or false.
+ * With REQUIRE_BROWSER=1 (CI) a missing Chromium is an error, not a skip.
+ */
+export function browserSkip(): string | false {
+  if (fs.existsSync(CHROMIUM_PATH)) return false;
+  const reason = `Chromium not found at ${CHROMIUM_PATH} (install the Debian package "chromium" or set CHROMIUM_PATH); browser tests skipped`;
+  if (process.env.REQUIRE_BROWSER === '1') throw new Error(`REQUIRE_BROWSER=1 but ${reason.replace(/; browser tests skipped$/, '')}`);
+  console.warn(`# ${reason}`);
+  return reason;
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export interface ContextOptions {
+  javaScriptEnabled?: boolean;
+  viewport?: { width: number; height: number };
+  locale?: string;
+}
+
+/** What went wrong in a page that the page itself reported: CSP violations and other console errors. */
+export interface PageProblems {
+  csp: string[];
+  errors: string[];
+}
+
+const CSP_TEXT = /Content Security Policy|Refused to (?:load|apply|execute|evaluate|connect|frame|send)/i;
+
+/**
+ * A new context (never `bypassCSP`): console messages and `securitypolicyviolation` events are
+ * recorded on `problems`, so a test can fail on any CSP violation.
+ */
+export async function newContext(browser: Browser, opts: ContextOptions = {}): Promise<{ context: BrowserContext; problems: PageProblems }> {
+  const options: BrowserContextOptions = {
+    javaScriptEnabled: opts.javaScriptEnabled ?? true,
+    viewport: opts.viewport ?? { width: 1280, height: 900 },
+    locale: opts.locale ?? 'fr-MA',
+    bypassCSP: false,
+  };
+  const context = await browser.newContext(options);
+  const problems: PageProblems = { csp: [], errors: [] };
+  // The page's own CSP cannot block this listener: init scripts come through the DevTools protocol.
+  // (With JavaScript disabled it does not run; console messages still arrive.)
+  await context.exposeBinding('__reportCsp', (_src, text: string) => { problems.csp.push(text); });
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      (window as any).__reportCsp(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile || location.href}:${e.lineNumber}`);
+    });
+  });
+  context.on('console', (msg) => {
+    const text = `${msg.text()} (${msg.location().url || msg.page()?.url() || ''})`;
+    if (CSP_TEXT.test(msg.text())) problems.csp.push(text);
+    else if (msg.type() === 'error' && !/Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text())) problems.errors.push(text);
+  });
+  context.on('weberror', (err) => { problems.errors.push(String(err.error())); });
+  return { context, problems };
+}
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null | undefined;
+  help: string;
+  helpUrl: string;
+  targets: string[];
+}
+
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/**
+ * Runs axe-core in the page. The source is injected with `page.evaluate` (DevTools protocol),
+ * which the page's `script-src 'self'` CSP does not block, unlike a <script> tag would.
+ */
+export async function runAxe(page: Page): Promise<AxeViolation[]> {
+  const loaded = await page.evaluate(() => typeof (window as any).axe === 'object');
+  if (!loaded) {
+    await page.evaluate(axe.source);
+    if (!(await page.evaluate(() => typeof (window as any).axe?.run === 'function'))) throw new Error(`axe-core could not be injected into ${page.url()}`);
+  }
+  const result = await page.evaluate(async (tags) => {
+    const r = await (window as any).axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    return (r.violations as any[]).map((v) => ({
+      id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+      targets: (v.nodes as any[]).map((n) => `${(n.target as unknown[]).map(String).join(' ')}${n.failureSummary ? ` — ${String(n.failureSummary).replace(/\s+/g, ' ')}` : ''}`),
+    }));
+  }, AXE_TAGS);
+  return result as AxeViolation[];
+}
+
+/** Violations as lines a person can act on: rule, impact, what to do, and every offending element. */
+export function formatViolations(violations: AxeViolation[], where = ''): string {
+  return violations.map((v) => [
+    `${where ? `${where}: ` : ''}${v.id} [${v.impact ?? 'n/a'}] ${v.help} (${v.helpUrl})`,
+    ...v.targets.slice(0, 10).map((t) => `    ${t}`),
+    ...(v.targets.length > 10 ? [`    … and ${v.targets.length - 10} more`] : []),
+  ].join('\n')).join('\n');
+}
+
+/** Signs in through the real login form (works with JavaScript disabled). */
+export async function loginAs(page: Page, base: string, email: string, password: string, locale = 'fr'): Promise<void> {
+  await page.goto(`${base}/${locale}/login`);
+  await page.fill('#f-email', email);
+  await page.fill('#f-password', password);
+  await page.click('main form button[type="submit"]');
+  await page.waitForLoadState('load');
+  if (!(await page.locator('nav.account form[action$="/logout"]').count())) throw new Error(`login as ${email} failed: no logout button on ${page.url()}`);
+}
