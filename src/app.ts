@@ -20,7 +20,7 @@ export interface Prepared {
 export async function prepare(config: Config): Promise<Prepared> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, schema: config.databaseSchema, dataDir: config.dataDir });
   try {
-    await migrate(database.db, allMigrations());
+    await migrate(database, allMigrations());
     const any = await database.db.selectFrom('communes').select('id').limit(1).executeTakeFirst();
     if (any) return { database };
     const first = config.demo ? await seedDemo(database, config) : await createCommune(database, config, config.defaultCommune, null);

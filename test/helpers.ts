@@ -48,7 +48,7 @@ export async function startApp(overrides: Partial<Config> = {}): Promise<TestApp
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  config.baseUrl = url;
+  if (!overrides.baseUrl) config.baseUrl = url;
   const tenancy = new Tenancy(database.db, config.defaultCommune);
   await tenancy.reload();
   const commune = tenancy.bySlugOrNull(config.defaultCommune)!;
@@ -146,4 +146,23 @@ export class Client {
 /** The visible text of an HTML page, tags removed, for assertions on what a user reads. */
 export function textOf(html: string): string {
   return html.replace(/<script[\s\S]*?<\/script>/g, '').replace(/<[^>]+>/g, ' ').replace(/&amp;/g, '&').replace(/&#39;|&#x27;/g, "'").replace(/&quot;/g, '"').replace(/\s+/g, ' ');
+}
+
+/** Every role, with the institution a scoped role needs in the demo commune. */
+export const ROLE_SPECS: { role: string; institution?: string }[] = [
+  { role: 'citizen' }, { role: 'counter_agent' }, { role: 'department_staff', institution: 'travaux' },
+  { role: 'operator_staff', institution: 'operateur-proprete' }, { role: 'ogp_team' }, { role: 'steering_member' },
+  { role: 'monitor' }, { role: 'moderator' }, { role: 'mediator' }, { role: 'admin' },
+];
+
+/** One signed-in client per role (created once per test app). */
+export async function roleClients(t: TestApp): Promise<Map<string, Client>> {
+  const out = new Map<string, Client>();
+  for (const spec of ROLE_SPECS) {
+    const { email } = await t.user(spec.role, spec.institution);
+    const c = new Client(t.url);
+    await c.login(email);
+    out.set(spec.role, c);
+  }
+  return out;
 }

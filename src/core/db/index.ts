@@ -14,8 +14,11 @@ export type AnyDB = Kysely<any>;
 export interface Database {
   db: DB;
   engine: Engine;
-  /** SQLite file path, when the engine is SQLite. */
+  /** SQLite file path and handle, when the engine is SQLite (backups use its online backup API). */
   file?: string;
+  sqlite?: SQLite.Database;
+  /** PostgreSQL schema, when not the default one. */
+  schema?: string;
   close(): Promise<void>;
 }
 
@@ -43,7 +46,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     }
     const db = new Kysely<CoreTables>({ dialect: new PostgresDialect({ pool }) });
     await sql`select 1`.execute(db);
-    return { db, engine: 'postgres', close: () => db.destroy() };
+    return { db, engine: 'postgres', schema: opts.schema, close: () => db.destroy() };
   }
   fs.mkdirSync(opts.dataDir, { recursive: true });
   const file = path.join(opts.dataDir, 'commune.db');
@@ -53,7 +56,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
   const db = new Kysely<CoreTables>({ dialect: new SqliteDialect({ database }) });
-  return { db, engine: 'sqlite', file, close: () => db.destroy() };
+  return { db, engine: 'sqlite', file, sqlite: database, close: () => db.destroy() };
 }
 
 export function engineOf(db: AnyDB): Engine {

@@ -1,9 +1,10 @@
 import { Migrator, type Migration, type MigrationResultSet } from 'kysely';
-import type { AnyDB } from './index.ts';
+import type { AnyDB, Database } from './index.ts';
 
 /** Applies every migration (core first, then each module's), in name order. */
-export async function migrate(db: AnyDB, migrations: Record<string, Migration>): Promise<MigrationResultSet> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+export async function migrate(database: Pick<Database, 'db' | 'schema'>, migrations: Record<string, Migration>): Promise<MigrationResultSet> {
+  // Kysely looks for its bookkeeping tables in every schema; name ours so that schemas stay apart.
+  const migrator = new Migrator({ db: database.db as AnyDB, provider: { getMigrations: async () => migrations }, ...(database.schema ? { migrationTableSchema: database.schema } : {}) });
   const result = await migrator.migrateToLatest();
   if (result.error) {
     const msg = result.error instanceof Error ? result.error.message : String(result.error);

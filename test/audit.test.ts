@@ -1,0 +1,52 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startApp, Client, type TestApp } from './helpers.ts';
+import { verifyAudit } from '../src/core/audit/index.ts';
+
+let t: TestApp;
+before(async () => { t = await startApp(); });
+after(async () => { await t.close(); });
+
+test('every mutation appends a chained entry; the chain verifies', async () => {
+  const before = await t.database.db.selectFrom('audit_log').select('id').execute();
+  const c = new Client(t.url);
+  await c.submit('/fr/register', '/fr/register', { name: 'Nadia', email: `nadia-${Date.now()}@test.local`, password: 'a long enough passphrase' });
+  const rows = await t.database.db.selectFrom('audit_log').selectAll().orderBy('id').execute();
+  assert.equal(rows.length, before.length + 1);
+  const last = rows.at(-1)!;
+  assert.equal(last.action, 'user.register');
+  assert.equal(last.prev_hash, rows.at(-2)!.hash);
+  assert.doesNotMatch(last.after ?? '', /passphrase|scrypt/, 'no secret in the audit log');
+  const r = await verifyAudit(t.database.db);
+  assert.equal(r.ok, true);
+  assert.equal(r.checked, rows.length);
+});
+
+test('rewriting an entry or deleting one is detected and the first broken entry is named', async () => {
+  const db = t.database.db;
+  const rows = await db.selectFrom('audit_log').select(['id', 'after']).orderBy('id').execute();
+  const target = rows[Math.floor(rows.length / 2)];
+  await db.updateTable('audit_log').set({ after: JSON.stringify({ rewritten: true }) }).where('id', '=', target.id).execute();
+  let r = await verifyAudit(db);
+  assert.equal(r.ok, false);
+  assert.equal(r.brokenId, target.id);
+  assert.equal(r.reason, 'hash');
+  await db.updateTable('audit_log').set({ after: target.after }).where('id', '=', target.id).execute();
+  assert.equal((await verifyAudit(db)).ok, true, 'restoring the content restores the chain');
+  const victim = rows[3];
+  const saved = await db.selectFrom('audit_log').selectAll().where('id', '=', victim.id).executeTakeFirstOrThrow();
+  await db.deleteFrom('audit_log').where('id', '=', victim.id).execute();
+  r = await verifyAudit(db);
+  assert.equal(r.ok, false);
+  assert.equal(r.brokenId, rows[4].id);
+  assert.equal(r.reason, 'link');
+  await db.insertInto('audit_log').values(saved).execute();
+  assert.equal((await verifyAudit(db)).ok, true);
+});
+
+test('concurrent mutations keep one unbroken chain', async () => {
+  await Promise.all(Array.from({ length: 20 }, (_, i) =>
+    new Client(t.url).submit('/fr/register', '/fr/register', { name: `P${i}`, email: `p${i}-${Date.now()}@test.local`, password: 'a long enough passphrase' })));
+  const r = await verifyAudit(t.database.db);
+  assert.equal(r.ok, true);
+});
