@@ -70,7 +70,7 @@ function OpenDataPage({ exports }: { exports: OpenDataExport[] }) {
 
 export function sitePages(exports: () => OpenDataExport[]) {
   return async (app: FastifyInstance) => {
-    app.get('/', async (req, reply) => reply.page(tr(req.commune.name, req.locale), <HomePage plan={await featuredPlan(req.ctx)} />));
+    app.get('/', async (req, reply) => reply.page(req.t('site.homeTitle'), <HomePage plan={await featuredPlan(req.ctx)} />));
     app.get('/about', async (req, reply) => reply.page(req.t('site.aboutTitle'), <AboutPage />));
     app.get('/open-data', async (req, reply) => reply.page(req.t('site.openDataTitle'), <OpenDataPage exports={exports()} />));
   };
