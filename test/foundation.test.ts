@@ -49,3 +49,24 @@ test('security headers: strict CSP, no inline script or style', async () => {
   assert.doesNotMatch(res.text, / style="/);
   assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
 });
+
+test('when the database is gone: a translated 500 page without internals, and healthz fails', async () => {
+  const { startApp: start } = await import('./helpers.ts');
+  const s = await start();
+  try {
+    await s.database.db.destroy();
+    const c = new Client(s.url);
+    const page = await c.get('/ar/');
+    assert.equal(page.status, 500);
+    assert.match(page.text, /dir="rtl"/);
+    assert.match(textOf(page.text), /حدث خطأ غير متوقع/);
+    assert.doesNotMatch(page.text, /node_modules|at async|Kysely|driver/i);
+    const json = await c.get('/api/nothing-here');
+    assert.equal(json.status, 404);
+    const health = await c.get('/healthz');
+    assert.equal(health.status, 500);
+    assert.equal(JSON.parse(health.text).error, 'server_error');
+  } finally {
+    await s.app.close();
+  }
+});
