@@ -1,10 +1,10 @@
 import { SMTPServer } from 'smtp-server';
-import nodemailer from 'nodemailer';
+import nodemailer, { type Transporter } from 'nodemailer';
 
 export interface Mail { from: string; to: string[]; raw: string; subject: string; text: string }
 
 /** A real SMTP server on loopback that keeps what it receives. */
-export async function startSmtp(): Promise<{ url: string; mails: Mail[]; transport: nodemailer.Transporter; close(): Promise<void> }> {
+export async function startSmtp(): Promise<{ url: string; mails: Mail[]; transport: Transporter; close(): Promise<void> }> {
   const mails: Mail[] = [];
   const server = new SMTPServer({
     authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
