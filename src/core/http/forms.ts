@@ -31,6 +31,8 @@ function issueMessage(issue: z.core.$ZodIssue): { key: string; params?: Record<s
     case 'invalid_format':
       return { key: issue.format === 'email' ? 'errors.email' : 'errors.format' };
     case 'invalid_type':
+      // A schema's own message key (int(), optionalInt(): "errors.number" for "abc") wins over the guess below.
+      if (issue.message.startsWith('errors.')) return { key: issue.message };
       return { key: issue.input === undefined || issue.input === null || issue.input === '' ? 'errors.required' : 'errors.invalid' };
     case 'invalid_value':
       return { key: 'errors.choice' };

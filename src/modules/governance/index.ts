@@ -1,7 +1,7 @@
 import type { ModuleManifest } from '../../core/module.ts';
 import { migrations } from './migrations.ts';
 import { governancePages } from './routes.tsx';
-import { seedInstitutions } from './demo.ts';
+import { seedGovernance } from './demo.ts';
 import fr from './locales/fr.json' with { type: 'json' };
 import ar from './locales/ar.json' with { type: 'json' };
 import en from './locales/en.json' with { type: 'json' };
@@ -9,10 +9,20 @@ import en from './locales/en.json' with { type: 'json' };
 export const governance: ModuleManifest = {
   name: 'governance',
   migrations,
-  permissions: { 'governance.manage': [] },
+  permissions: {
+    // Bodies, memberships, institutions and endorsements: administrators only.
+    'governance.manage': [],
+    // Recording a body's decisions: the OGP technical team and steering-committee members too.
+    'governance.decide': ['ogp_team', 'steering_member'],
+  },
   catalogs: { fr, ar, en },
   nav: [{ key: 'governance.nav', path: '/bodies', order: 50 }],
-  admin: [{ key: 'governance.adminInstitutions', path: '/admin/institutions', order: 60, permission: 'governance.manage' }],
+  admin: [
+    { key: 'governance.adminBodies', path: '/admin/bodies', order: 55, permission: 'governance.manage' },
+    { key: 'governance.adminDecisions', path: '/admin/decisions', order: 56, permission: 'governance.decide' },
+    { key: 'governance.adminInstitutions', path: '/admin/institutions', order: 60, permission: 'governance.manage' },
+    { key: 'governance.adminEndorsements', path: '/admin/endorsements', order: 65, permission: 'governance.manage' },
+  ],
   pages: governancePages,
-  demo: seedInstitutions,
+  demo: seedGovernance,
 };
