@@ -16,6 +16,12 @@ function HomePage({ plan }: { plan: PlanOverview | null }) {
         <p class="lead">{t('site.tagline')}</p>
         {commune.population && <p>{t('site.population', { count: formatNumber(locale, commune.population) })}</p>}
       </section>
+      <section aria-labelledby="do-title">
+        <h2 id="do-title">{t('site.whatYouCanDo')}</h2>
+        <ul class="cards">
+          {view.nav.map((n) => <li class="card"><h3><a href={href(view, n.path)}>{t(n.key)}</a></h3></li>)}
+        </ul>
+      </section>
       {plan && (
         <section aria-labelledby="plan-title">
           <h2 id="plan-title"><a href={href(view, `/plans/${plan.slug}`)}><Tr value={plan.title} /></a></h2>
@@ -27,12 +33,6 @@ function HomePage({ plan }: { plan: PlanOverview | null }) {
           <CocreationFacts plan={plan} />
         </section>
       )}
-      <section aria-labelledby="do-title">
-        <h2 id="do-title">{t('site.whatYouCanDo')}</h2>
-        <ul class="cards">
-          {view.nav.map((n) => <li class="card"><h3><a href={href(view, n.path)}>{t(n.key)}</a></h3></li>)}
-        </ul>
-      </section>
     </>
   );
 }
