@@ -32,11 +32,15 @@ export interface ContextOptions {
   locale?: string;
 }
 
-/** What went wrong in a page that the page itself reported: CSP violations and other console errors. */
+/** What went wrong in a page: CSP violations, script errors, and the app's own files failing to load. */
 export interface PageProblems {
   csp: string[];
   errors: string[];
 }
+
+const isLocal = (u: URL) => u.hostname === '127.0.0.1' || u.hostname === 'localhost' || u.hostname === '[::1]';
+// A 1×1 transparent PNG: what map tiles and other outside images become, so tests never use the network.
+const BLANK_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 
 const CSP_TEXT = /Content Security Policy|Refused to (?:load|apply|execute|evaluate|connect|frame|send)/i;
 
@@ -61,12 +65,30 @@ export async function newContext(browser: Browser, opts: ContextOptions = {}): P
       (window as any).__reportCsp(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile || location.href}:${e.lineNumber}`);
     });
   });
+  // Outside hosts (map tiles…) are stubbed: images get a blank PNG, anything else is refused.
+  await context.route((u) => !isLocal(u), (route) => (route.request().resourceType() === 'image'
+    ? route.fulfill({ status: 200, contentType: 'image/png', body: BLANK_PNG })
+    : route.abort('blockedbyclient')));
   context.on('console', (msg) => {
     const text = `${msg.text()} (${msg.location().url || msg.page()?.url() || ''})`;
     if (CSP_TEXT.test(msg.text())) problems.csp.push(text);
-    else if (msg.type() === 'error' && !/Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text())) problems.errors.push(text);
+    // Failed loads are judged below from the responses themselves (a 404 page logs one for itself).
+    else if (msg.type() === 'error' && !/^Failed to load resource/.test(msg.text())) problems.errors.push(text);
   });
   context.on('weberror', (err) => { problems.errors.push(String(err.error())); });
+  // The app's own stylesheets, scripts and images must load.
+  context.on('response', (res) => {
+    const req = res.request();
+    const u = new URL(res.url());
+    if (res.status() >= 400 && isLocal(u) && !req.isNavigationRequest() && u.pathname !== '/favicon.ico') {
+      problems.errors.push(`${req.resourceType()} ${u.pathname} answered ${res.status()} (on ${req.frame().url()})`);
+    }
+  });
+  context.on('requestfailed', (req) => {
+    const u = new URL(req.url());
+    // ERR_ABORTED: the test moved on to the next page while something was still loading.
+    if (isLocal(u) && !req.isNavigationRequest() && req.failure()?.errorText !== 'net::ERR_ABORTED') problems.errors.push(`${req.resourceType()} ${u.pathname} failed: ${req.failure()?.errorText} (on ${req.frame().url()})`);
+  });
   return { context, problems };
 }
 
