@@ -11,9 +11,13 @@ const only = process.argv.slice(2);
 const selected = only.length ? files.filter((f) => only.some((o) => f.includes(o))) : files;
 const concurrency = String(Math.max(2, Number(process.env.TEST_CONCURRENCY ?? 3)));
 
-function run(label, env) {
-  console.log(`\n# ${label}: ${selected.length} test files`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...selected], { stdio: 'inherit', env: { ...process.env, ...env } });
+// Browser tests check what pages render, which does not depend on the engine: they run in the SQLite pass only,
+// so that CI stays within its time budget. Every other file runs on both engines.
+const usesBrowser = (f) => fs.readFileSync(f, 'utf8').includes("from './browser.ts'");
+
+function run(label, env, files = selected) {
+  console.log(`\n# ${label}: ${files.length} test files`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files], { stdio: 'inherit', env: { ...process.env, ...env } });
   return r.status ?? 1;
 }
 
@@ -25,7 +29,7 @@ if (pgUrl) {
   let reachable = true;
   const client = new pg.Client({ connectionString: pgUrl, connectionTimeoutMillis: 5000 });
   try { await client.connect(); await client.end(); } catch (err) { reachable = false; console.error(`PostgreSQL at ${pgUrl} is not reachable: ${err.message}`); }
-  if (reachable) status = run('PostgreSQL', { DATABASE_URL: '', TEST_DATABASE_URL: pgUrl }) || status;
+  if (reachable) status = run('PostgreSQL', { DATABASE_URL: '', TEST_DATABASE_URL: pgUrl }, selected.filter((f) => !usesBrowser(f))) || status;
   else if (process.env.REQUIRE_POSTGRES === '1') status = 1;
 } else if (process.env.REQUIRE_POSTGRES === '1') {
   console.error('REQUIRE_POSTGRES=1 but no DATABASE_URL or TEST_DATABASE_URL points to PostgreSQL.');
