@@ -50,6 +50,7 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   await tenancy.reload();
   app.decorate('tenancy', tenancy);
   app.decorate('appConfig', config);
+  app.decorate('database', database);
   const nav = modules.flatMap((m) => m.nav ?? []).sort((a, b) => a.order - b.order);
   await app.register(corePlugin, { config, database, tenancy, i18n: await i18n(), nav, cookieSecret: await cookieSecret(database) });
 
@@ -67,5 +68,5 @@ export async function buildApp(config: Config, database: Database, opts: { logge
 }
 
 declare module 'fastify' {
-  interface FastifyInstance { tenancy: Tenancy; appConfig: Config }
+  interface FastifyInstance { tenancy: Tenancy; appConfig: Config; database: Database }
 }

@@ -1,0 +1,101 @@
+import type { AnyDB } from '../../core/db/index.ts';
+import type { Ctx } from '../../core/service.ts';
+import { queueMail } from '../../core/mail/index.ts';
+import { createI18n, coreCatalogs, mergeCatalogs, isLocale, tr, parseTranslated, type I18n, type Locale, type T } from '../../core/i18n/index.ts';
+import fr from './locales/fr.json' with { type: 'json' };
+import ar from './locales/ar.json' with { type: 'json' };
+import en from './locales/en.json' with { type: 'json' };
+import { rq } from './repo.ts';
+import * as repo from './repo.ts';
+
+/**
+ * Mail goes out in each recipient's own language (the one they used), whoever triggers it,
+ * so this module keeps its own translator over the core and module catalogs.
+ */
+let mailI18n: Promise<I18n> | undefined;
+export async function mailT(locale: string): Promise<T> {
+  mailI18n ??= createI18n(mergeCatalogs(coreCatalogs, { fr, ar, en }));
+  return (await mailI18n).t(isLocale(locale) ? locale : 'fr');
+}
+
+const link = (ctx: Ctx, locale: string, path: string) => `${ctx.config.baseUrl}/${locale}${path}`;
+
+interface RequestRef { id: number; reference: string; category_id: number }
+
+async function categoryName(trx: AnyDB, ctx: Ctx, categoryId: number, locale: Locale): Promise<string> {
+  const c = await repo.findCategory(rq(trx), ctx.commune.id, { id: categoryId });
+  return c ? tr(parseTranslated(c.name), locale) : '';
+}
+
+function footer(t: T, ctx: Ctx, locale: string, token: string): string {
+  return `\n\n--\n${t('requests.mail.unsubscribe', { link: link(ctx, locale, `/requests/unsubscribe/${token}`) })}\n${t('requests.mail.signature', { commune: tr(ctx.commune.name, locale as Locale) })}`;
+}
+
+/** To the reporter who gave an email: the reference, the tracking code and its link. */
+export async function mailSubmitted(trx: AnyDB, ctx: Ctx, r: RequestRef, to: { email: string; locale: string; token: string }, trackingCode: string) {
+  const t = await mailT(to.locale);
+  const loc = to.locale as Locale;
+  await queueMail(trx, {
+    communeId: ctx.commune.id, to: to.email,
+    subject: t('requests.mail.submittedSubject', { reference: r.reference }),
+    text: t('requests.mail.submittedBody', {
+      reference: r.reference, category: await categoryName(trx, ctx, r.category_id, loc), code: trackingCode,
+      link: link(ctx, to.locale, `/requests/${r.reference}`), track: link(ctx, to.locale, `/requests/track/${trackingCode}`),
+    }) + footer(t, ctx, to.locale, to.token),
+  });
+}
+
+/** Asks someone who followed by email to confirm it (nothing is sent to an unconfirmed address again). */
+export async function mailConfirmFollow(trx: AnyDB, ctx: Ctx, r: RequestRef, to: { email: string; locale: string; token: string }) {
+  const t = await mailT(to.locale);
+  await queueMail(trx, {
+    communeId: ctx.commune.id, to: to.email,
+    subject: t('requests.mail.confirmSubject', { reference: r.reference }),
+    text: t('requests.mail.confirmBody', { reference: r.reference, link: link(ctx, to.locale, `/requests/follow/${to.token}`) })
+      + footer(t, ctx, to.locale, to.token),
+  });
+}
+
+export interface PublicChange {
+  kind: string;
+  /** The public text that came with the change (a resolution note, a referral, a ruling). */
+  note?: string | null;
+  /** Another request's reference (merged into, merged from). */
+  other?: string;
+  status?: string;
+}
+
+/**
+ * Every public change reaches the confirmed followers (the reporter among them), except the
+ * person who made it. Called inside the change's transaction: no change, no mail.
+ */
+export async function notifyFollowers(trx: AnyDB, ctx: Ctx, r: RequestRef, change: PublicChange, opts: { skipReporter?: boolean; skipEmail?: string } = {}) {
+  const followers = await repo.confirmedFollowers(rq(trx), ctx.commune.id, r.id);
+  const skip = opts.skipEmail?.trim().toLowerCase();
+  for (const f of followers) {
+    if (opts.skipReporter && f.is_reporter) continue;
+    if (skip && f.email_normalized === skip) continue;
+    const t = await mailT(f.locale);
+    const loc = f.locale as Locale;
+    const what = t(`requests.mail.change.${change.kind}`, { other: change.other ?? '', status: change.status ? t(`requests.status.${change.status}`) : '' });
+    await queueMail(trx, {
+      communeId: ctx.commune.id, to: f.email,
+      subject: t('requests.mail.changeSubject', { reference: r.reference, what }),
+      text: t('requests.mail.changeBody', {
+        reference: r.reference, category: await categoryName(trx, ctx, r.category_id, loc), what,
+        link: link(ctx, f.locale, `/requests/${r.reference}`),
+      }) + (change.note ? `\n\n${change.note}` : '') + footer(t, ctx, f.locale, f.token),
+    });
+  }
+}
+
+/** To the head of a department or operator: the requests past their deadline, once each. */
+export async function mailEscalation(trx: AnyDB, ctx: Ctx, to: { email: string; locale: string }, items: { reference: string; due_on: string }[]) {
+  const t = await mailT(to.locale);
+  const lines = items.map((i) => `- ${i.reference} (${t('requests.mail.dueOn', { date: i.due_on })}): ${link(ctx, to.locale, `/admin/requests/${i.reference}`)}`).join('\n');
+  await queueMail(trx, {
+    communeId: ctx.commune.id, to: to.email,
+    subject: t('requests.mail.escalationSubject', { count: items.length }),
+    text: `${t('requests.mail.escalationBody', { count: items.length })}\n\n${lines}\n\n--\n${t('requests.mail.signature', { commune: tr(ctx.commune.name, to.locale as Locale) })}`,
+  });
+}
