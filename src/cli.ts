@@ -23,6 +23,8 @@ const USAGE = `Usage: npx commune <command>
   user add --email E --role R [--name N] [--department SLUG | --operator SLUG]
                                   create an account with a role (prints its password)
   apikey add --name NAME          create an Open311 API key (prints it once)
+  synthetic [--communes N] [--requests N] [--seed N] [--days N] [--until YYYY-MM-DD]
+                                  load deterministic sample data for benchmarks (default 1 commune, 10,000 requests)
   backup FILE                     copy the SQLite database to FILE while the server runs
   restore FILE                    replace the SQLite database by the backup FILE (server stopped)
   audit verify                    check the audit log's hash chain
@@ -40,6 +42,7 @@ async function main(argv: string[]): Promise<void> {
     options: {
       email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' },
       department: { type: 'string' }, operator: { type: 'string' }, commune: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      communes: { type: 'string' }, requests: { type: 'string' }, seed: { type: 'string' }, days: { type: 'string' }, until: { type: 'string' },
     },
   });
   const [cmd, sub, arg] = positionals;
@@ -52,6 +55,31 @@ async function main(argv: string[]): Promise<void> {
     if (!firstRun) throw new CliError('The database already holds a commune: the demo loads only into an empty database (use a new DATA_DIR).');
     console.log(`Demo commune created. Administrator ${firstRun.adminEmail}, one-time password: ${firstRun.password}`);
     if (firstRun.demoPassword) console.log(`Sample staff accounts (see README) share the password: ${firstRun.demoPassword}`);
+    return;
+  }
+
+  if (cmd === 'synthetic') {
+    const count = (name: 'communes' | 'requests' | 'seed' | 'days', fallback: number, max: number) => {
+      const v = values[name];
+      if (v === undefined) return fallback;
+      if (!/^\d{1,9}$/.test(v) || Number(v) > max) throw new CliError(`--${name} takes a whole number up to ${max}.`);
+      return Number(v);
+    };
+    if (values.until !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.until)) throw new CliError('--until takes a day, YYYY-MM-DD.');
+    const opts = {
+      communes: Math.max(1, count('communes', 1, 100)), requests: count('requests', 10_000, 50_000_000), seed: count('seed', 1, 2_000_000_000),
+      days: Math.max(1, count('days', 3 * 365, 20 * 365)), until: values.until ? new Date(`${values.until}T00:00:00Z`) : undefined,
+    };
+    // An empty database first gets its commune (and the demo, unless DEMO=0), as on a first start.
+    const { database, firstRun } = await prepare(config);
+    try {
+      if (firstRun) console.log(`The commune was created. Administrator ${firstRun.adminEmail}, one-time password: ${firstRun.password}`);
+      const { synthesize } = await import('./modules/requests/synthetic.ts');
+      const r = await synthesize(database, { ...opts, defaultCommune: values.commune ?? config.defaultCommune, log: (l) => console.log(l) });
+      for (const c of r.communes) console.log(`  ${c.slug}${c.created ? ' (new)' : ''}: ${c.requests.toLocaleString('en')} requests`);
+      for (const s of r.skipped) console.log(`  skipped: ${s}`);
+      console.log(`Synthetic data: ${r.requests.toLocaleString('en')} requests, ${r.rows.toLocaleString('en')} rows in ${(r.ms / 1000).toFixed(1)} s (${r.rowsPerSecond.toLocaleString('en')} rows/s).`);
+    } finally { await database.close(); }
     return;
   }
 

@@ -55,8 +55,30 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   database.pragma('synchronous = FULL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  const db = new Kysely<CoreTables>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<CoreTables>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   return { db, engine: 'sqlite', file, sqlite: database, close: () => db.destroy() };
+}
+
+/**
+ * Kysely prepares a statement for every query it runs; preparing costs as much as running a
+ * simple query. Statements are kept by SQL text (the most recent few hundred) and reused, unless
+ * one is still busy (a streamed result being read), in which case a fresh one is prepared.
+ */
+function withStatementCache(database: SQLite.Database, max = 400) {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    prepare(source: string): SQLite.Statement {
+      const hit = cache.get(source);
+      if (hit && !hit.busy) return hit;
+      const stmt = database.prepare(source);
+      if (!hit) {
+        if (cache.size >= max) cache.delete(cache.keys().next().value!);
+        cache.set(source, stmt);
+      }
+      return stmt;
+    },
+    close: () => database.close(),
+  };
 }
 
 export function engineOf(db: AnyDB): Engine {

@@ -1,8 +1,12 @@
 import type { Ctx } from '../../core/service.ts';
 import { createPlan } from './service.ts';
 import { listInstitutions } from '../governance/institutions.ts';
+import { seedCommitments, seedPac } from './demo-data.ts';
 
-/** The OGP Local plan "Tétouan, commune ouverte 2023-2026", as published (seed, in French). */
+/**
+ * The OGP Local plan "Tétouan, commune ouverte 2023-2026" as published (seed, in French), its
+ * commitments under the four axes, a published cycle and an open one; and the PAC 2023-2028.
+ */
 export async function seedPlan(ctx: Ctx): Promise<void> {
   const leads = (await listInstitutions(ctx, ['department'])).filter((i) => i.lead).map((i) => i.id);
   await createPlan(ctx, {
@@ -64,4 +68,6 @@ export async function seedPlan(ctx: Ctx): Promise<void> {
         description: { fr: 'Mettre en place et coordonner des instances de concertation pour élaborer des plans d’action thématiques (genre, handicap, jeunes).', ar: 'إحداث وتنسيق هيئات للتشاور من أجل إعداد خطط عمل موضوعاتية (النوع الاجتماعي، الإعاقة، الشباب).', en: 'Set up and coordinate consultation bodies to draw up thematic action plans (gender, disability, youth).' } },
     ],
   });
+  await seedCommitments(ctx, 'ogp-2023');
+  await seedPac(ctx, leads);
 }

@@ -1,7 +1,8 @@
 import { useView, href } from '../../core/ui/view.ts';
 import { Tr, Breadcrumbs } from '../../core/ui/components.tsx';
-import { formatDate, formatNumber } from '../../core/i18n/index.ts';
+import { formatDate, formatNumber, tr } from '../../core/i18n/index.ts';
 import type { PlanOverview } from './service.ts';
+import { PlanNav } from './views/common.tsx';
 
 export function PeriodText({ plan }: { plan: Pick<PlanOverview, 'periodStart' | 'periodEnd'> }) {
   const { t } = useView();
@@ -43,14 +44,16 @@ export function CocreationFacts({ plan }: { plan: PlanOverview }) {
   );
 }
 
+/** The plan's vision, axes, objectives and co-creation: the "About" page beside the dashboard. */
 export function PlanPage({ plan }: { plan: PlanOverview }) {
   const view = useView();
   const { t, locale } = view;
   return (
     <article>
-      <Breadcrumbs items={[{ label: t('plans.title'), path: '/plans' }, { label: view.t(`plans.kind.${plan.kind}`) }]} />
+      <Breadcrumbs items={[{ label: t('plans.title'), path: '/plans' }, { label: tr(plan.title, locale), path: `/plans/${plan.slug}` }, { label: t('plans.subnav.about') }]} />
       <h1><Tr value={plan.title} /></h1>
-      <p class="lead"><PeriodText plan={plan} />{plan.submittedOn && <> · {t('plans.submittedOn', { date: formatDate(locale, plan.submittedOn) })}</>}</p>
+      <p class="lead">{t(`plans.kind.${plan.kind}`)} · <PeriodText plan={plan} />{plan.submittedOn && <> · {t('plans.submittedOn', { date: formatDate(locale, plan.submittedOn) })}</>}</p>
+      <PlanNav slug={plan.slug} current="about" />
       <section aria-labelledby="vision-title">
         <h2 id="vision-title">{t('plans.vision')}</h2>
         <p><Tr value={plan.vision} /></p>
@@ -60,7 +63,7 @@ export function PlanPage({ plan }: { plan: PlanOverview }) {
         <h2 id="axes-title">{t('plans.axes')}</h2>
         <ol class="cards">
           {plan.axes.map((a) => (
-            <li class="card"><h3>{a.number}. <Tr value={a.title} /></h3><p><Tr value={a.description} /></p></li>
+            <li class="card"><h3><a href={href(view, `/plans/${plan.slug}/commitments/${a.number}`)}>{a.number}. <Tr value={a.title} /></a></h3><p><Tr value={a.description} /></p></li>
           ))}
         </ol>
       </section>
