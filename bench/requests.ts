@@ -155,7 +155,10 @@ async function main() {
   const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   console.log(`\n${N.toLocaleString('en')} requests, ${PG_URL ? 'PostgreSQL' : 'SQLite'}, ${CONNECTIONS} connections, ${DURATION} s each, ${os.cpus().length} CPUs`);
   for (const r of [head, ...rows]) console.log(r.map((c, i) => (i === 0 ? c.padEnd(width[i]) : c.padStart(width[i]))).join('  '));
-  console.log(`Durable submissions: ${posted} acknowledged, ${apiAfter - apiBefore} stored.`);
+  const stored = apiAfter - apiBefore;
+  // Every acknowledged submission must be in the database (more may be, when a client gave up waiting).
+  console.log(`Durable submissions: ${posted} acknowledged, ${stored} stored${stored >= posted ? ' (every acknowledged one is stored)' : ' — ACKNOWLEDGED SUBMISSIONS ARE MISSING'}.`);
+  if (stored < posted) process.exitCode = 1;
   console.log(`Alternative not used: grouping requests per district over 12 months: counts ${ms(alt.counts)} ms + medians ${ms(alt.median)} ms (the dashboard runs about ten such groupings).`);
 
   if (!values.data) fs.rmSync(dataDir, { recursive: true, force: true });

@@ -2,7 +2,6 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { startApp, Client, textOf, type TestApp } from './helpers.ts';
-import { browserSkip, launchBrowser, newContext, runAxe, formatViolations } from './browser.ts';
 import { iso } from '../src/core/clock/index.ts';
 import type { Ctx } from '../src/core/service.ts';
 import type { Commune } from '../src/core/tenancy/index.ts';
@@ -282,27 +281,5 @@ describe('pages', () => {
     assert.match(inst, /Opérateur Test/);
     assert.match(inst, /Direction Test/);
     assert.ok(!inst.includes('Direction Sans Catégorie'));
-  });
-
-  test('no axe-core violation, no horizontal scroll at 320 px, no CSP violation (fr, ar)', { skip: browserSkip() }, async () => {
-    const browser = await launchBrowser();
-    try {
-      const { context, problems } = await newContext(browser, { viewport: { width: 320, height: 640 } });
-      const page = await context.newPage();
-      const failures: string[] = [];
-      for (const locale of ['fr', 'ar']) {
-        for (const path of ['/requests/dashboards?period=all', '/requests/dashboards/institutions?period=all']) {
-          const res = await page.goto(`${t.url}/${locale}${path}`, { waitUntil: 'load' });
-          assert.equal(res?.status(), 200);
-          const v = await runAxe(page);
-          if (v.length) failures.push(formatViolations(v, `${locale}${path}`));
-          const wide = await page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1);
-          if (wide) failures.push(`${locale}${path}: scrolls horizontally at 320 px`);
-        }
-      }
-      assert.deepEqual(problems.csp, []);
-      assert.equal(failures.join('\n'), '');
-      await context.close();
-    } finally { await browser.close(); }
   });
 });

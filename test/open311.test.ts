@@ -1,6 +1,7 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import sharp from 'sharp';
 import { startApp, Client, textOf, PG_URL, type TestApp } from './helpers.ts';
 import { sha256 } from '../src/core/auth/passwords.ts';
 import { iso } from '../src/core/clock/index.ts';
@@ -169,6 +170,8 @@ describe('discovery and services', () => {
     assert.equal(json.endpoints[0].url, `${t.url}/open311/v2`);
     assert.deepEqual(json.endpoints[0].formats, ['text/xml', 'application/json']);
     assert.match(json.changeset, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/);
+    const res = await api('GET', 'discovery.json');
+    assert.equal(res.headers.get('access-control-allow-origin'), '*', 'public data, readable from any page');
   });
 
   test('services lists the active categories with code, name, metadata, type, keywords and group', async () => {
@@ -320,6 +323,32 @@ describe('POST requests', () => {
     await error(base({ jurisdiction_id: 'autre', service_code: 'autre-voirie' }), 403, /api_key/);
     // The request of one commune is not found through another.
     await both(`requests/${created.id}?jurisdiction_id=autre`, 404);
+  });
+
+  test('a photo sent as `media` in a multipart form is checked, stored, and linked as media_url', async () => {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(base({ description: 'Avec photo' }))) form.append(k, v as string);
+    const jpeg = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#3a6' } }).jpeg().toBuffer();
+    form.append('media', new Blob([new Uint8Array(jpeg)], { type: 'image/jpeg' }), 'photo.jpg');
+    const res = await fetch(`${t.url}/open311/v2/requests.json`, { method: 'POST', body: form });
+    const text = await res.text();
+    seen.push(text);
+    assert.equal(res.status, 200, text);
+    const [{ service_request_id: id }] = JSON.parse(text);
+    const { json } = await both(`requests/${id}`);
+    assert.match(json[0].media_url, new RegExp(`^${t.url}/fr/requests/photos/\\d+$`));
+    const photo = await fetch(json[0].media_url);
+    assert.equal(photo.status, 200);
+    assert.match(photo.headers.get('content-type') ?? '', /^image\//);
+    // Not an image: refused, named as the media parameter.
+    const bad = new FormData();
+    for (const [k, v] of Object.entries(base())) bad.append(k, v as string);
+    bad.append('media', new Blob([new TextEncoder().encode('not an image')], { type: 'image/jpeg' }), 'x.jpg');
+    const refused = await fetch(`${t.url}/open311/v2/requests.json`, { method: 'POST', body: bad });
+    const refusedText = await refused.text();
+    seen.push(refusedText);
+    assert.equal(refused.status, 400);
+    assert.match(JSON.parse(refusedText)[0].description, /^media: /);
   });
 
   test('`npx commune apikey add` prints a key that submits', async () => {

@@ -25,6 +25,8 @@ export const accountability: ModuleManifest = {
     'plans.review': ['steering_member'],
     // Reading the matrix and internal evidence (department staff: their department's only).
     'plans.read_internal': ['ogp_team', 'steering_member', 'monitor', 'department_staff'],
+    // Typing SDG target texts: reference data shared by every commune of the instance (administrators only).
+    'plans.reference': [],
   },
   catalogs: { fr, ar, en },
   nav: [{ key: 'plans.nav', path: '/plans', order: 20 }],

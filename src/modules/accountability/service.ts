@@ -1111,9 +1111,9 @@ export const targetTextSchema = z.object({
 
 /** Types the text of an SDG target (the reference ships codes only). Reference data: shared by every commune of the instance. */
 export async function setTargetText(ctx: Ctx, input: unknown): Promise<void> {
-  authorize(ctx, 'plans.manage');
+  authorize(ctx, 'plans.reference');
   const d = parseInput(targetTextSchema, input);
-  await mutate(ctx, { permission: 'plans.manage', action: 'sdg_target.text', entity: 'sdg_target' }, async (trx) => {
+  await mutate(ctx, { permission: 'plans.reference', action: 'sdg_target.text', entity: 'sdg_target' }, async (trx) => {
     const before = (await repo.sdgTargets(trx)).find((t) => t.code === d.target);
     if (!before) throw new RuleError('plans.form.sdgUnknown', { code: d.target }, 'target');
     await adb(trx).updateTable('sdg_targets').set({ text: JSON.stringify(collectTranslated(d, 'text')) }).where('code', '=', d.target).execute();

@@ -1,10 +1,12 @@
-import type { AnyDB, Database } from '../../core/db/index.ts';
+import { sql, type AnyDB, type Database } from '../../core/db/index.ts';
+import { createCounterTriggers, dropCounterTriggers, rebuildCounters } from '../../core/db/counters.ts';
 import { insertMany, resetIdSequence } from '../../core/db/bulk.ts';
 import { appendAudit } from '../../core/audit/index.ts';
 import { seedHolidays, loadHolidays, isWorkingDay } from '../../core/clock/working-days.ts';
 import { DUMMY_HASH } from '../../core/auth/passwords.ts';
 import { referencePrefix, formatReference } from './codes.ts';
 import { offsetMinutes } from './open311/dates.ts';
+import { dashboardSpecs, DASHBOARD_TRIGGER } from './dashboards/migrations.ts';
 
 /**
  * `npx commune synthetic`: a large, deterministic, realistic load for benchmarks and for trying the
@@ -19,8 +21,9 @@ import { offsetMinutes } from './open311/dates.ts';
  * is fictitious (`…@example.invalid`, `+212 600-…`).
  *
  * Same seed, same database, same `until` day: the same rows. Rows are written with explicit ids in
- * batched multi-row INSERTs inside transactions; the dashboards' summary tables follow through their
- * triggers. Run it with the server stopped, or at least without other writers.
+ * batched multi-row INSERTs, all in one transaction, after which the dashboards' summaries of the
+ * communes loaded are recomputed. Run it with the server stopped (it holds the write lock, and
+ * takes the next ids itself).
  */
 
 export interface SyntheticOptions {
@@ -214,26 +217,24 @@ async function ensureCommune(db: AnyDB, r: Rng, slug: string, n: number): Promis
   const found = await db.selectFrom('communes').select(['id', 'population']).where('slug', '=', slug).executeTakeFirst();
   if (found) return { id: found.id, created: false, population: found.population ?? 100_000 };
   const population = r.int(40, 450) * 1000;
-  const id = await db.transaction().execute(async (trx) => {
-    const { id } = await trx.insertInto('communes').values({
-      slug, name: JSON.stringify({ fr: `Commune exemple ${n}`, ar: `جماعة نموذجية ${n}`, en: `Sample commune ${n}` }),
-      hosts: `${slug}.localhost`, region: JSON.stringify({ fr: 'Région exemple', ar: 'جهة نموذجية', en: 'Sample region' }),
-      population, sample: 1, created_at: now(),
-    }).returning('id').executeTakeFirstOrThrow();
-    const admin = await trx.insertInto('users').values({
-      commune_id: id, email: `admin@${slug}.example.invalid`, email_normalized: `admin@${slug}.example.invalid`, name: 'Administrateur (exemple)',
-      password_hash: DUMMY_HASH, locale: 'fr', disabled: 0, created_at: now(),
-    }).returning('id').executeTakeFirstOrThrow();
-    await trx.insertInto('role_grants').values({ commune_id: id, user_id: admin.id, role: 'admin', institution_id: null, granted_by: null, created_at: now() }).execute();
-    await appendAudit(trx, { communeId: id, actorId: null, action: 'commune.create', entity: 'commune', entityId: slug, after: { slug, sample: true } });
-    return id;
-  });
+  const { id } = await db.insertInto('communes').values({
+    slug, name: JSON.stringify({ fr: `Commune exemple ${n}`, ar: `جماعة نموذجية ${n}`, en: `Sample commune ${n}` }),
+    hosts: `${slug}.localhost`, region: JSON.stringify({ fr: 'Région exemple', ar: 'جهة نموذجية', en: 'Sample region' }),
+    population, sample: 1, created_at: now(),
+  }).returning('id').executeTakeFirstOrThrow();
+  const admin = await db.insertInto('users').values({
+    commune_id: id, email: `admin@${slug}.example.invalid`, email_normalized: `admin@${slug}.example.invalid`, name: 'Administrateur (exemple)',
+    password_hash: DUMMY_HASH, locale: 'fr', disabled: 0, created_at: now(),
+  }).returning('id').executeTakeFirstOrThrow();
+  await db.insertInto('role_grants').values({ commune_id: id, user_id: admin.id, role: 'admin', institution_id: null, granted_by: null, created_at: now() }).execute();
+  await appendAudit(db, { communeId: id, actorId: null, action: 'commune.create', entity: 'commune', entityId: slug, after: { slug, sample: true } });
   return { id, created: true, population };
 }
 
 async function setupCommune(db: AnyDB, r: Rng, c: { id: number; slug: string; created: boolean; population: number }, users: number, years: number[]): Promise<Setup> {
   const id = c.id;
-  return db.transaction().execute(async (trx) => {
+  const trx = db;
+  {
     await seedHolidays(trx, id, years);
     // Institutions: reuse the commune's own, add the missing ones.
     const inst = new Map((await trx.selectFrom('institutions').select(['id', 'slug']).where('commune_id', '=', id).execute()).map((i: { id: number; slug: string }) => [i.slug, i.id]));
@@ -324,7 +325,7 @@ async function setupCommune(db: AnyDB, r: Rng, c: { id: number; slug: string; cr
       counterAgents,
       staff: await staffByInstitution(trx, id),
     };
-  });
+  }
 }
 
 async function staffByInstitution(db: AnyDB, communeId: number): Promise<Map<number, number[]>> {
@@ -499,8 +500,7 @@ function makeRequest(r: Rng, s: Setup, cal: Calendar, g: Gen, a: { id: number; c
 
 const BATCH = 5000;
 
-async function fillCommune(database: Database, r: Rng, s: Setup, count: number, o: { seed: number; days: number; until: number; firstId: number; log: (l: string) => void }) {
-  const db = database.db as AnyDB;
+async function fillCommune(db: AnyDB, handle: Database['sqlite'], r: Rng, s: Setup, count: number, o: { seed: number; days: number; until: number; firstId: number; log: (l: string) => void }) {
   const untilIdx = Math.floor(o.until / DAY);
   const first = new Date((untilIdx - o.days - 40) * DAY).toISOString().slice(0, 10);
   const last = new Date((untilIdx + 400) * DAY).toISOString().slice(0, 10);
@@ -525,12 +525,10 @@ async function fillCommune(database: Database, r: Rng, s: Setup, count: number, 
     if (!g.rows.length) return;
     const batch = g;
     g = { rows: [], events: [], followers: [], contests: [] };
-    await db.transaction().execute(async (trx) => {
-      await insertMany(trx, 'requests', REQUEST_COLUMNS, batch.rows, database.sqlite);
-      await insertMany(trx, 'request_events', EVENT_COLUMNS, batch.events, database.sqlite);
-      await insertMany(trx, 'request_followers', FOLLOWER_COLUMNS, batch.followers, database.sqlite);
-      await insertMany(trx, 'request_contests', CONTEST_COLUMNS, batch.contests, database.sqlite);
-    });
+    await insertMany(db, 'requests', REQUEST_COLUMNS, batch.rows, handle);
+    await insertMany(db, 'request_events', EVENT_COLUMNS, batch.events, handle);
+    await insertMany(db, 'request_followers', FOLLOWER_COLUMNS, batch.followers, handle);
+    await insertMany(db, 'request_contests', CONTEST_COLUMNS, batch.contests, handle);
     rows += batch.rows.length + batch.events.length + batch.followers.length + batch.contests.length;
   };
   for (let k = 0; k < o.days && done < count; k++) {
@@ -559,46 +557,50 @@ async function fillCommune(database: Database, r: Rng, s: Setup, count: number, 
 
 // ---------- Plans and comments, when those modules are installed ----------
 
+/** Whether a table exists, asked outside the load's transaction (a failed query would abort it on PostgreSQL). */
 async function tableExists(db: AnyDB, table: string): Promise<boolean> {
   try { await db.selectFrom(table).select('id').limit(1).execute(); return true; } catch { return false; }
 }
 
-async function plansAndComments(db: AnyDB, r: Rng, s: Setup, requests: number, until: number): Promise<{ rows: number; skipped?: string }> {
-  if (!(await tableExists(db, 'plans')) || !(await tableExists(db, 'commitments'))) return { rows: 0, skipped: 'plans (accountability module not installed)' };
+async function plansAndComments(db: AnyDB, r: Rng, s: Setup, requests: number, until: number, tables: { plans: boolean; comments: boolean }): Promise<{ rows: number; skipped?: string }> {
+  if (!tables.plans) return { rows: 0, skipped: 'plans and comments (accountability module not installed)' };
   let rows = 0;
+  // A savepoint: if these tables are not what this code expects, only this part is undone.
+  await sql`savepoint synthetic_extra`.execute(db);
   try {
-    await db.transaction().execute(async (trx) => {
-      let commitments = await trx.selectFrom('commitments').select('id').where('commune_id', '=', s.id).execute();
-      if (!commitments.length) {
-        const year = new Date().getUTCFullYear();
-        const t = (fr: string, ar: string) => JSON.stringify({ fr, ar, en: fr });
-        const { id: planId } = await trx.insertInto('plans').values({
-          commune_id: s.id, slug: 'plan-exemple', kind: 'ogp', title: t('Plan d’action (exemple)', 'خطة العمل (نموذج)'), period_start: `${year - 1}-01-01`, period_end: `${year + 1}-12-31`,
-          submitted_on: null, vision: '{}', guidelines: '{}', objectives: '{}', cocreation: '{}', status: 'published', created_at: now(),
-        }).returning('id').executeTakeFirstOrThrow();
-        for (let i = 1; i <= 5; i++) {
-          await trx.insertInto('commitments').values({
-            commune_id: s.id, plan_id: planId, parent_id: null, number: String(i), title: t(`Engagement ${i} (exemple)`, `الالتزام ${i} (نموذج)`), description: '{}', sort: i, sample: 1,
-            problem: '{}', ogp_values: '[]', start_date: null, end_date: null, budget_note: '{}', weight: null,
-          }).execute();
-          rows++;
-        }
+    let commitments = await db.selectFrom('commitments').select('id').where('commune_id', '=', s.id).execute();
+    if (!commitments.length) {
+      const year = new Date(until).getUTCFullYear();
+      const t = (fr: string, ar: string) => JSON.stringify({ fr, ar, en: fr });
+      const { id: planId } = await db.insertInto('plans').values({
+        commune_id: s.id, slug: 'plan-exemple', kind: 'ogp', title: t('Plan d’action (exemple)', 'خطة العمل (نموذج)'), period_start: `${year - 1}-01-01`, period_end: `${year + 1}-12-31`,
+        submitted_on: null, vision: '{}', guidelines: '{}', objectives: '{}', cocreation: '{}', status: 'published', created_at: isoOf(until),
+      }).returning('id').executeTakeFirstOrThrow();
+      for (let i = 1; i <= 5; i++) {
+        await db.insertInto('commitments').values({
+          commune_id: s.id, plan_id: planId, parent_id: null, number: String(i), title: t(`Engagement ${i} (exemple)`, `الالتزام ${i} (نموذج)`), description: '{}', sort: i, sample: 1,
+          problem: '{}', ogp_values: '[]', start_date: null, end_date: null, budget_note: '{}', weight: null,
+        }).execute();
         rows++;
-        commitments = await trx.selectFrom('commitments').select('id').where('commune_id', '=', s.id).execute();
       }
-      if (await tableExists(trx, 'comments')) {
-        const n = Math.min(5000, Math.round(requests / 200));
-        const bodies = ['Merci pour ce suivi, où en est cet engagement ?', 'Les habitants du quartier attendent toujours.', 'شكراً على هذه المتابعة.', 'Quand les résultats seront-ils publiés ?'];
-        const list: unknown[][] = [];
-        for (let i = 0; i < n; i++) {
-          const u = s.citizens.length ? r.pick(s.citizens) : null;
-          list.push([s.id, 'commitment', r.pick(commitments).id, u?.id ?? null, u?.name ?? 'Anonyme', null, r.pick(bodies), 'fr', 'visible', null, null, null, 0, isoOf(until - r.int(1, 700) * DAY - r.int(0, 86_399) * 1000)]);
-        }
-        await insertMany(trx, 'comments', ['commune_id', 'target_type', 'target_id', 'user_id', 'author_name', 'author_email', 'body', 'locale', 'status', 'hidden_reason', 'hidden_by', 'hidden_at', 'open_reports', 'created_at'], list);
-        rows += list.length;
+      rows++;
+      commitments = await db.selectFrom('commitments').select('id').where('commune_id', '=', s.id).execute();
+    }
+    if (tables.comments) {
+      const n = Math.min(5000, Math.round(requests / 200));
+      const bodies = ['Merci pour ce suivi, où en est cet engagement ?', 'Les habitants du quartier attendent toujours.', 'شكراً على هذه المتابعة.', 'Quand les résultats seront-ils publiés ?'];
+      const list: unknown[][] = [];
+      for (let i = 0; i < n; i++) {
+        const u = s.citizens.length ? r.pick(s.citizens) : null;
+        list.push([s.id, 'commitment', r.pick(commitments).id, u?.id ?? null, u?.name ?? 'Anonyme', null, r.pick(bodies), 'fr', 'visible', null, null, null, 0, isoOf(until - r.int(1, 700) * DAY - r.int(0, 86_399) * 1000)]);
       }
-    });
+      await insertMany(db, 'comments', ['commune_id', 'target_type', 'target_id', 'user_id', 'author_name', 'author_email', 'body', 'locale', 'status', 'hidden_reason', 'hidden_by', 'hidden_at', 'open_reports', 'created_at'], list);
+      rows += list.length;
+    }
+    await sql`release savepoint synthetic_extra`.execute(db);
   } catch (e) {
+    await sql`rollback to savepoint synthetic_extra`.execute(db);
+    await sql`release savepoint synthetic_extra`.execute(db);
     return { rows: 0, skipped: `plans/comments (${(e as Error).message.split('\n')[0].slice(0, 120)})` };
   }
   return { rows };
@@ -606,10 +608,15 @@ async function plansAndComments(db: AnyDB, r: Rng, s: Setup, requests: number, u
 
 // ---------- The command ----------
 
+/**
+ * Loads everything in one transaction: the summary triggers are dropped first and put back at the
+ * end, after the summaries of the communes loaded were recomputed in one GROUP BY each (updating a
+ * few hot counter rows a million times is slow, on PostgreSQL above all). If anything fails, or
+ * the process is stopped, nothing is left half-loaded and the triggers are still in place.
+ */
 export async function synthesize(database: Database, opts: SyntheticOptions): Promise<SyntheticResult> {
   const log = opts.log ?? (() => {});
   const started = performance.now();
-  const db = database.db as AnyDB;
   const r = prng(opts.seed);
   const days = Math.max(1, Math.floor(opts.days ?? 3 * 365));
   const untilDay = (opts.until ?? new Date()).toISOString().slice(0, 10);
@@ -617,36 +624,43 @@ export async function synthesize(database: Database, opts: SyntheticOptions): Pr
   const until = Date.parse(`${untilDay}T00:00:00Z`);
   const untilYear = Number(untilDay.slice(0, 4));
   const years = Array.from({ length: Math.ceil(days / 365) + 2 }, (_, i) => untilYear - Math.ceil(days / 365) + i);
+  const tables = { plans: await tableExists(database.db, 'plans') && await tableExists(database.db, 'commitments'), comments: await tableExists(database.db, 'comments') };
 
-  const targets: { slug: string; n: number }[] = [];
-  const slugs: string[] = [];
-  if (opts.defaultCommune && (await db.selectFrom('communes').select('id').where('slug', '=', opts.defaultCommune).executeTakeFirst())) slugs.push(opts.defaultCommune);
-  for (let i = 1; slugs.length < Math.max(1, opts.communes); i++) slugs.push(`synth-${String(i).padStart(2, '0')}`);
-  const communes = [];
-  for (const [i, slug] of slugs.entries()) communes.push({ slug, ...(await ensureCommune(db, r, slug, i)) });
-  // Requests split by population (exact total).
-  const pop = communes.reduce((x, c) => x + c.population, 0);
-  let given = 0, accPop = 0;
-  for (const c of communes) { accPop += c.population; const upto = Math.round((opts.requests * accPop) / pop); targets.push({ slug: c.slug, n: upto - given }); given = upto; }
+  return database.db.transaction().execute(async (trx) => {
+    const db = trx as AnyDB;
+    await dropCounterTriggers(db, DASHBOARD_TRIGGER, 'requests');
+    const targets: { slug: string; n: number }[] = [];
+    const slugs: string[] = [];
+    if (opts.defaultCommune && (await db.selectFrom('communes').select('id').where('slug', '=', opts.defaultCommune).executeTakeFirst())) slugs.push(opts.defaultCommune);
+    for (let i = 1; slugs.length < Math.max(1, opts.communes); i++) slugs.push(`synth-${String(i).padStart(2, '0')}`);
+    const communes = [];
+    for (const [i, slug] of slugs.entries()) communes.push({ slug, ...(await ensureCommune(db, r, slug, i)) });
+    // Requests split by population (exact total).
+    const pop = communes.reduce((x, c) => x + c.population, 0);
+    let given = 0, accPop = 0;
+    for (const c of communes) { accPop += c.population; const upto = Math.round((opts.requests * accPop) / pop); targets.push({ slug: c.slug, n: upto - given }); given = upto; }
 
-  const result: SyntheticResult = { communes: [], requests: 0, rows: 0, ms: 0, rowsPerSecond: 0, skipped: [] };
-  const maxId = await db.selectFrom('requests').select((eb: any) => eb.fn.max('id').as('m')).executeTakeFirst() as { m: number | null } | undefined;
-  let nextId = Number(maxId?.m ?? 0) + 1;
-  for (const [i, c] of communes.entries()) {
-    const n = targets[i].n;
-    const setup = await setupCommune(db, r, c, Math.max(80, Math.min(20_000, Math.round(n / 25))), years);
-    log(`${c.slug}: ${n.toLocaleString('en')} requests over ${days} days`);
-    const filled = await fillCommune(database, r, setup, n, { seed: opts.seed, days, until, firstId: nextId, log });
-    nextId = filled.nextId;
-    const extra = await plansAndComments(db, r, setup, filled.requests, until);
-    if (extra.skipped && !result.skipped.includes(extra.skipped)) result.skipped.push(extra.skipped);
-    await db.transaction().execute((trx) => appendAudit(trx, { communeId: c.id, actorId: null, action: 'synthetic.load', entity: 'commune', entityId: c.slug, after: { requests: filled.requests, seed: opts.seed } }));
-    result.communes.push({ slug: c.slug, requests: filled.requests, created: c.created });
-    result.requests += filled.requests;
-    result.rows += filled.rows + extra.rows;
-  }
-  await resetIdSequence(db, 'requests');
-  result.ms = performance.now() - started;
-  result.rowsPerSecond = Math.round(result.rows / (result.ms / 1000));
-  return result;
+    const result: SyntheticResult = { communes: [], requests: 0, rows: 0, ms: 0, rowsPerSecond: 0, skipped: [] };
+    const maxId = await db.selectFrom('requests').select((eb: any) => eb.fn.max('id').as('m')).executeTakeFirst() as { m: number | null } | undefined;
+    let nextId = Number(maxId?.m ?? 0) + 1;
+    for (const [i, c] of communes.entries()) {
+      const n = targets[i].n;
+      const setup = await setupCommune(db, r, c, Math.max(80, Math.min(20_000, Math.round(n / 25))), years);
+      log(`${c.slug}: ${n.toLocaleString('en')} requests over ${days} days`);
+      const filled = await fillCommune(db, database.sqlite, r, setup, n, { seed: opts.seed, days, until, firstId: nextId, log });
+      nextId = filled.nextId;
+      const extra = await plansAndComments(db, r, setup, filled.requests, until, tables);
+      if (extra.skipped && !result.skipped.includes(extra.skipped)) result.skipped.push(extra.skipped);
+      await appendAudit(db, { communeId: c.id, actorId: null, action: 'synthetic.load', entity: 'commune', entityId: c.slug, after: { requests: filled.requests, seed: opts.seed } });
+      await rebuildCounters(db, dashboardSpecs, c.id);
+      result.communes.push({ slug: c.slug, requests: filled.requests, created: c.created });
+      result.requests += filled.requests;
+      result.rows += filled.rows + extra.rows;
+    }
+    await createCounterTriggers(db, DASHBOARD_TRIGGER, dashboardSpecs);
+    await resetIdSequence(db, 'requests');
+    result.ms = performance.now() - started;
+    result.rowsPerSecond = Math.round(result.rows / (result.ms / 1000));
+    return result;
+  });
 }

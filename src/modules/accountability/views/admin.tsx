@@ -295,8 +295,8 @@ export function EvidenceList({ slug, items }: { slug: string; items: EvidenceVie
       {items.map((e) => (
         <li>
           {e.kind === 'file'
-            ? <a href={href(view, `/plans/${slug}/evidence/${e.id}/${encodeURIComponent(e.fileName ?? 'file')}`)}>{e.title}</a>
-            : <a href={e.url ?? '#'} rel="noopener noreferrer">{e.title}</a>}
+            ? <a href={href(view, `/plans/${slug}/evidence/${e.id}/${encodeURIComponent(e.fileName ?? 'file')}`)}><bdi>{e.title}</bdi></a>
+            : <a href={e.url ?? '#'} rel="noopener noreferrer"><bdi>{e.title}</bdi></a>}
           {e.kind === 'file' && <> ({fileSize(view, e.size)})</>}
           {' '}<span class={`badge ${e.visibility === 'internal' ? 'warn' : 'neutral'}`}>{t(`plans.evidence.${e.visibility}`)}</span>
         </li>
@@ -464,6 +464,10 @@ export function SdgPage({ data, localForm, textForm, canManage }: {
             <Choices name="sample" label={t('plans.form.sample')} form={localForm} multiple options={[{ value: '1', label: t('plans.form.sampleHint') }]} />
             <div class="actions"><Button>{t('common.add')}</Button></div>
           </Form>
+        </>
+      )}
+      {view.can('plans.reference') && (
+        <>
           <h2>{t('plans.admin.typeTargetText')}</h2>
           <ErrorSummary form={textForm} labels={{ target: t('plans.admin.target'), ...translatedLabels(t, 'text', t('plans.admin.targetText')) }} />
           <Form action={href(view, '/admin/sdg/target')}>
@@ -669,12 +673,12 @@ export function RowPage({ slug, planTitle, d, form, returnForm }: { slug: string
         <dd>{d.previous ? <>{d.previous.status ? <><StatusBadge status={d.previous.status} /> <Pct value={d.previous.progress ?? null} /></> : <Num value={d.previous.value} unit={r.unit} />} (<bdi>{d.previous.period}</bdi>)</> : t('plans.notReportedYet')}</dd>
         {r.kind === 'action' && r.actionEndDate && <><dt>{t('plans.endDate')}</dt><dd>{formatDate(locale, r.actionEndDate)}</dd></>}
         {r.kind === 'indicator' && <><dt>{t('plans.baseline')} / {t('plans.target')}</dt><dd><Num value={r.baseline} unit={r.unit} /> → <Num value={r.target} unit={r.unit} /></dd></>}
-        {r.difficulties && <><dt>{t('plans.matrix.difficulties')}</dt><dd>{r.difficulties}</dd></>}
+        {r.difficulties && <><dt>{t('plans.matrix.difficulties')}</dt><dd dir="auto">{r.difficulties}</dd></>}
       </dl>
       {r.remark && (r.state === 'returned' || r.answer) && (
         <div class="flash error" role="note" aria-label={t('plans.matrix.remark')}>
-          <p><strong>{t('plans.matrix.remark')}</strong> {r.remark}</p>
-          {r.answer && <p><strong>{t('plans.matrix.answer')}</strong> {r.answer}</p>}
+          <p><strong>{t('plans.matrix.remark')}</strong> <bdi>{r.remark}</bdi></p>
+          {r.answer && <p><strong>{t('plans.matrix.answer')}</strong> <bdi>{r.answer}</bdi></p>}
         </div>
       )}
       {d.mayReport && (
@@ -723,7 +727,7 @@ export function RowPage({ slug, planTitle, d, form, returnForm }: { slug: string
           {d.events.map((e) => (
             <li>
               <p><strong>{t(`plans.event.${e.event}`)}</strong> — {formatDate(locale, e.at, true)}{e.actorName && <> · {e.actorName}</>}</p>
-              {e.note && <p>{e.note}</p>}
+              {e.note && <p dir="auto">{e.note}</p>}
             </li>
           ))}
         </ol>
@@ -731,7 +735,7 @@ export function RowPage({ slug, planTitle, d, form, returnForm }: { slug: string
       {d.decisions.length > 0 && (
         <>
           <h2>{t('plans.decisions.title')}</h2>
-          <ul>{d.decisions.map((x) => <li>{formatDate(locale, x.decidedOn)} — {t(`plans.decisions.outcome.${x.outcome}`)} : {x.decision}{x.measures && <> ({x.measures})</>}</li>)}</ul>
+          <ul>{d.decisions.map((x) => <li>{formatDate(locale, x.decidedOn)} — {t(`plans.decisions.outcome.${x.outcome}`)} : <bdi>{x.decision}</bdi>{x.measures && <> (<bdi>{x.measures}</bdi>)</>}</li>)}</ul>
         </>
       )}
     </section>
@@ -758,7 +762,7 @@ export function ValidationPage({ slug, m }: { slug: string; m: { cycle: CycleVie
                 <th scope="row"><a href={href(view, `${base}/rows/${r.id}`)}><Tr value={r.itemTitle} /></a> ({r.commitmentNumber})</th>
                 <td><Tr value={r.department.name} /></td>
                 <td><Figure row={r} /></td>
-                <td>{r.difficulties || '—'}</td>
+                <td dir="auto">{r.difficulties || '—'}</td>
                 <td>
                   <Form action={href(view, `${base}/rows/${r.id}/validate`)} class="inline">
                     <input type="hidden" name="back" value="validation" />
@@ -799,7 +803,7 @@ export function ReviewPage({ slug, m, decisions, form, mayReview }: {
                 <td><Tr value={r.department.name} /></td>
                 <td><StateBadge state={r.state} /></td>
                 <td><Figure row={r} /></td>
-                <td>{r.difficulties || '—'}</td>
+                <td dir="auto">{r.difficulties || '—'}</td>
               </tr>
             ))}
           </tbody>
@@ -811,8 +815,8 @@ export function ReviewPage({ slug, m, decisions, form, mayReview }: {
           {decisions.map((d) => (
             <li class="card">
               <h3>{formatDate(locale, d.decidedOn)} — {t(`plans.decisions.outcome.${d.outcome}`)}</h3>
-              <p>{d.decision}</p>
-              {d.measures && <p><strong>{t('plans.decisions.measures')}</strong> {d.measures}</p>}
+              <p dir="auto">{d.decision}</p>
+              {d.measures && <p><strong>{t('plans.decisions.measures')}</strong> <bdi>{d.measures}</bdi></p>}
               {d.rowIds.length > 0 && <ul>{d.rowIds.map((id) => <li>{rowName.get(id) ?? `#${id}`}</li>)}</ul>}
             </li>
           ))}
@@ -850,7 +854,7 @@ export function CorrectionPage({ slug, planTitle, fig, form }: {
       <p class="lead"><Tr value={fig.title} /> · <bdi>{fig.period}</bdi></p>
       <p>{t('plans.correct.intro')}</p>
       <Table caption={t('plans.correct.versions')} head={[t('plans.history.version'), t('plans.history.figure'), t('plans.history.published'), t('plans.correct.reason')]}
-        rows={fig.history.map((h) => [t('plans.history.versionN', { n: h.version }), h.label, formatDate(locale, h.publishedAt, true), h.note || '—'])} />
+        rows={fig.history.map((h) => [t('plans.history.versionN', { n: h.version }), h.label, formatDate(locale, h.publishedAt, true), <bdi>{h.note || '—'}</bdi>])} />
       {fig.latest ? (
         <>
           <ErrorSummary form={form} labels={{ status: t('plans.statusLabel'), progress: t('plans.progress'), value: t('plans.value'), note: t('plans.correct.reason') }} />

@@ -149,8 +149,8 @@ export function CommitmentPage({ data, thread }: { data: CommitmentPageData; thr
             {data.evidence.map((e) => (
               <li>
                 {e.kind === 'file'
-                  ? <a href={href(view, `${base}/evidence/${e.id}/${encodeURIComponent(e.fileName ?? 'file')}`)}>{e.title}</a>
-                  : <a href={e.url ?? '#'} rel="noopener noreferrer">{e.title}</a>}
+                  ? <a href={href(view, `${base}/evidence/${e.id}/${encodeURIComponent(e.fileName ?? 'file')}`)}><bdi>{e.title}</bdi></a>
+                  : <a href={e.url ?? '#'} rel="noopener noreferrer"><bdi>{e.title}</bdi></a>}
                 {e.kind === 'file' && <> ({fileSize(view, e.size)})</>}
                 {e.visibility === 'internal' && <> <span class="badge warn">{t('plans.evidence.internal')}</span></>}
                 {e.pending && <> <span class="badge neutral">{t('plans.evidence.pending')}</span></>}
@@ -176,7 +176,7 @@ export function CommitmentPage({ data, thread }: { data: CommitmentPageData; thr
                     <td>{h.kind === 'action' ? <><StatusBadge status={h.status!} /> <Pct value={h.progress!} /></> : <Num value={h.value} unit={h.unit} />}</td>
                     <td>
                       {t('plans.history.versionN', { n: h.version })}
-                      {h.correction && <> — <span class="badge warn">{t('plans.history.correction')}</span> {h.note}</>}
+                      {h.correction && <> — <span class="badge warn">{t('plans.history.correction')}</span> <bdi>{h.note}</bdi></>}
                     </td>
                   </tr>
                 ))}
@@ -194,8 +194,8 @@ export function CommitmentPage({ data, thread }: { data: CommitmentPageData; thr
               <li class="card">
                 <h3>{t('plans.decisions.heading', { date: formatDate(locale, d.decidedOn), cycle: iso(d.cycle) })}</h3>
                 <p><span class={`badge ${d.outcome === 'consensus' ? 'ok' : 'warn'}`}>{t(`plans.decisions.outcome.${d.outcome}`)}</span></p>
-                <p>{d.decision}</p>
-                {d.measures && <p><strong>{t('plans.decisions.measures')}</strong> {d.measures}</p>}
+                <p dir="auto">{d.decision}</p>
+                {d.measures && <p><strong>{t('plans.decisions.measures')}</strong> <bdi>{d.measures}</bdi></p>}
               </li>
             ))}
           </ul>
