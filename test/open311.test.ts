@@ -2,7 +2,7 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import sharp from 'sharp';
-import { startApp, Client, textOf, PG_URL, type TestApp } from './helpers.ts';
+import { startApp, Client, PG_URL, type TestApp } from './helpers.ts';
 import { sha256 } from '../src/core/auth/passwords.ts';
 import { iso } from '../src/core/clock/index.ts';
 import { rq } from '../src/modules/requests/repo.ts';

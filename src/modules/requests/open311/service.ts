@@ -191,7 +191,8 @@ export async function submit(ctx: Ctx, { body, secret }: Submission): Promise<Ro
 function fieldsError(ctx: Ctx, fields: FieldErrors): Open311Error {
   return new Open311Error(400, Object.entries(fields).map(([field, e]) => ({
     code: 400,
-    description: field === 'address' && e.key === 'requests.errors.location' ? ctx.t('requests.open311.errors.location') : `${parameterOf(field)}: ${ctx.t(e.key, e.params)}`,
+    description: field === 'address' && e.key === 'requests.errors.location' ? ctx.t('requests.open311.errors.location')
+      : field === '_form' ? ctx.t(e.key, e.params) : `${parameterOf(field)}: ${ctx.t(e.key, e.params)}`,
   })));
 }
 
