@@ -46,6 +46,12 @@ export async function buildApp(config: Config, database: Database, opts: { logge
     trustProxy: config.baseUrl.startsWith('https://'),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   });
+  // The route table, for the tests that must cover every route (fuzz, authorization matrix, privacy crawl).
+  const routeTable: RouteEntry[] = [];
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) if (method !== 'HEAD') routeTable.push({ method, url: r.url });
+  });
+  app.decorate('routeTable', routeTable);
   const tenancy = new Tenancy(database.db, config.defaultCommune);
   await tenancy.reload();
   app.decorate('tenancy', tenancy);
@@ -67,6 +73,8 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   return app;
 }
 
+export interface RouteEntry { method: string; url: string }
+
 declare module 'fastify' {
-  interface FastifyInstance { tenancy: Tenancy; appConfig: Config; database: Database }
+  interface FastifyInstance { tenancy: Tenancy; appConfig: Config; database: Database; routeTable: RouteEntry[] }
 }
