@@ -1,11 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { spawnSync } from 'node:child_process';
 import SQLite from 'better-sqlite3';
+import pg from 'pg';
 import { loadConfig } from './config.ts';
 import { openDatabase } from './core/db/index.ts';
 import { migrate } from './core/db/migrator.ts';
-import { verifyAudit } from './core/audit/index.ts';
+import { verifyAudit, type VerifyResult } from './core/audit/index.ts';
 import { randomToken, sha256 } from './core/auth/passwords.ts';
 import { appendAudit } from './core/audit/index.ts';
 import { isRole, ROLES } from './core/auth/roles.ts';
@@ -25,13 +27,15 @@ const USAGE = `Usage: npx commune <command>
   apikey add --name NAME          create an Open311 API key (prints it once)
   synthetic [--communes N] [--requests N] [--seed N] [--days N] [--until YYYY-MM-DD]
                                   load deterministic sample data for benchmarks (default 1 commune, 10,000 requests)
-  backup FILE                     copy the SQLite database to FILE while the server runs
-  restore FILE                    replace the SQLite database by the backup FILE (server stopped)
+  backup FILE                     copy the database to FILE while the server runs
+                                  (SQLite: online backup; PostgreSQL: pg_dump of the schema, custom format)
+  restore FILE                    replace the database by the backup FILE (server stopped);
+                                  PostgreSQL: into DATABASE_SCHEMA, the present one kept under another name
   audit verify                    check the audit log's hash chain
   help                            this text
 
 Options for every command: --commune SLUG (default: DEFAULT_COMMUNE or tetouan).
-Environment: DATA_DIR, DATABASE_URL (see README).
+Environment: DATA_DIR, DATABASE_URL, DATABASE_SCHEMA (see README).
 Roles: ${ROLES.join(', ')}.`;
 
 class CliError extends Error {}
@@ -86,15 +90,14 @@ async function main(argv: string[]): Promise<void> {
   if (cmd === 'restore') {
     const file = sub;
     if (!file) throw new CliError('Name the backup file to restore: npx commune restore FILE');
-    if (config.databaseUrl) throw new CliError('restore works on the embedded SQLite database; for PostgreSQL use pg_restore.');
-    restoreSqlite(file, config.dataDir);
-    const database = await openDatabase({ dataDir: config.dataDir });
+    const where = config.databaseUrl ? await restorePostgres(file, config.databaseUrl, config.databaseSchema) : restoreSqlite(file, config.dataDir);
+    const database = await openDatabase({ databaseUrl: config.databaseUrl, schema: config.databaseSchema, dataDir: config.dataDir });
     try {
       await migrate(database, allMigrations());
       const r = await verifyAudit(database.db);
       const users = await database.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-      console.log(`Restored ${file} into ${database.file}: ${users.n} accounts, ${r.checked} audit entries, chain ${r.ok ? 'intact' : `BROKEN at entry ${r.brokenId}`}.`);
-      if (!r.ok) process.exitCode = 1;
+      console.log(`Restored ${file} into ${where}: ${users.n} accounts, ${r.checked} audit entries, chain ${r.ok ? 'intact' : 'BROKEN'}.`);
+      if (!r.ok) { console.error(auditBroken(r)); process.exitCode = 1; }
     } finally { await database.close(); }
     return;
   }
@@ -115,17 +118,27 @@ async function main(argv: string[]): Promise<void> {
 
     if (cmd === 'audit' && sub === 'verify') {
       const r = await verifyAudit(database.db);
-      if (r.ok) console.log(`Audit chain intact: ${r.checked} entries checked.`);
-      else { console.error(`Audit chain BROKEN at entry #${r.brokenId} of commune ${r.communeId} (${r.reason === 'link' ? 'it does not link to the entry before it' : 'its content does not match its hash'}); ${r.checked - 1} entries before it are intact.`); process.exitCode = 1; }
+      if (r.ok) {
+        console.log(`Audit chain intact: ${r.checked} entries checked.`);
+        // The heads, for the monitoring body to note: a later verification must find the same entry with the same hash.
+        for (const h of r.heads) console.log(`  ${tenancy.all().find((c) => c.id === h.communeId)?.slug ?? `commune ${h.communeId}`}: last entry #${h.lastId}, hash ${h.hash}`);
+      } else { console.error(auditBroken(r)); process.exitCode = 1; }
       return;
     }
     if (cmd === 'backup') {
       const file = sub;
       if (!file) throw new CliError('Name the backup file: npx commune backup FILE');
-      if (!database.sqlite) throw new CliError('backup works on the embedded SQLite database; for PostgreSQL use pg_dump.');
       if (fs.existsSync(file)) throw new CliError(`${file} already exists; choose a new file name.`);
       fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-      await database.sqlite.backup(file);
+      // Written under a temporary name, then renamed: a backup interrupted half-way never looks like one.
+      const partial = `${file}.partial-${process.pid}`;
+      try {
+        if (database.sqlite) await backupSqlite(database.sqlite, partial);
+        else backupPostgres(config.databaseUrl!, database.schema ?? 'public', partial);
+        const fd = fs.openSync(partial, 'r');
+        try { fs.fsyncSync(fd); } finally { fs.closeSync(fd); }
+        fs.renameSync(partial, file);
+      } finally { fs.rmSync(partial, { force: true }); }
       console.log(`Backup written to ${file} (${fs.statSync(file).size} bytes).`);
       return;
     }
@@ -159,8 +172,81 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
+function auditBroken(r: VerifyResult): string {
+  if (r.reason === 'head') {
+    return `Audit chain BROKEN for commune ${r.communeId}: it ends at entry #${r.lastId}, but its recorded head is entry #${r.headId} (entries at its end were removed, or its head was altered).`;
+  }
+  return `Audit chain BROKEN at entry #${r.brokenId} of commune ${r.communeId} (${r.reason === 'link' ? 'it does not link to the entry before it' : 'its content does not match its hash'}); ${r.checked - 1} entries before it are intact.`;
+}
+
+/**
+ * SQLite online backup in one step: the copy is one read transaction over the whole file, a
+ * consistent snapshot that writers (the running server, in WAL mode) do not block. Copied a few
+ * pages at a time instead, as the backup API does by default, the copy restarts whenever another
+ * process writes, and may never finish while the server keeps accepting requests.
+ */
+async function backupSqlite(sqlite: SQLite.Database, file: string) {
+  await sqlite.backup(file, { progress: () => 0x7fffffff });
+}
+
+/** pg_dump of the schema, custom format: one snapshot (a repeatable-read transaction) while the server runs. */
+function backupPostgres(url: string, schema: string, file: string) {
+  const r = spawnSync('pg_dump', ['--format=custom', `--schema=${schema}`, `--file=${file}`, `--dbname=${url}`], { encoding: 'utf8' });
+  if (r.error) throw new CliError(`pg_dump could not run (${(r.error as NodeJS.ErrnoException).code ?? r.error.message}): install the PostgreSQL client tools.`);
+  if (r.status !== 0) throw new CliError(`pg_dump failed: ${r.stderr.trim()}`);
+}
+
+/**
+ * Restores a pg_dump backup (custom format) into SCHEMA (default: public). A schema of that name
+ * that holds tables is kept, renamed SCHEMA_before_restore_<time>; a backup of another schema is
+ * restored under its own name, then renamed SCHEMA, which needs its own name to be free in this
+ * database. The whole restore is one transaction: it happens entirely or not at all.
+ */
+async function restorePostgres(file: string, url: string, schema = 'public'): Promise<string> {
+  if (!fs.existsSync(file)) throw new CliError(`${file} does not exist.`);
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new CliError(`Invalid schema name: ${schema}`);
+  const list = spawnSync('pg_restore', ['--list', file], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (list.error) throw new CliError(`pg_restore could not run (${(list.error as NodeJS.ErrnoException).code ?? list.error.message}): install the PostgreSQL client tools.`);
+  if (list.status !== 0) throw new CliError(`${file} is not a PostgreSQL backup made by \`npx commune backup\` (pg_dump custom format).`);
+  // Table of contents lines: "217; 1259 16390 TABLE myschema audit_log owner".
+  const tables = [...list.stdout.matchAll(/^\d+; \d+ \d+ TABLE (\S+) (\S+) /gm)].map((m) => ({ schema: m[1], name: m[2] }));
+  const from = tables.find((t) => t.name === 'audit_log' && tables.some((u) => u.schema === t.schema && u.name === 'communes'))?.schema;
+  if (!from) throw new CliError(`${file} is not a Commune Ouverte backup.`);
+  if (!/^[a-z_][a-z0-9_]*$/.test(from)) throw new CliError(`${file} holds schema "${from}", whose name this command does not handle.`);
+  const hasSchemaEntry = new RegExp(`^\\d+; \\d+ \\d+ SCHEMA - ${from} `, 'm').test(list.stdout);
+
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const exists = async (n: string) => ((await client.query('select 1 from pg_namespace where nspname = $1', [n])).rowCount ?? 0) > 0;
+    if (from !== schema && await exists(from)) {
+      throw new CliError(`${file} is a backup of schema "${from}", which exists in this database: restore it with DATABASE_SCHEMA=${from} (the present one is kept under another name), or into another database.`);
+    }
+    let setAside: string | undefined;
+    if (await exists(schema)) {
+      const n = (await client.query('select count(*)::int n from pg_tables where schemaname = $1', [schema])).rows[0].n as number;
+      if (n > 0) {
+        setAside = `${schema}_before_restore_${Date.now()}`;
+        await client.query(`ALTER SCHEMA ${schema} RENAME TO ${setAside}`);
+      } else await client.query(`DROP SCHEMA ${schema}`);
+    }
+    try {
+      if (!hasSchemaEntry) await client.query(`CREATE SCHEMA ${from}`);
+      const r = spawnSync('pg_restore', ['--exit-on-error', '--single-transaction', '--no-owner', '--no-privileges', `--dbname=${url}`, file], { encoding: 'utf8' });
+      if (r.status !== 0) throw new CliError(`pg_restore failed: ${(r.stderr || r.error?.message || '').trim()}`);
+      if (from !== schema) await client.query(`ALTER SCHEMA ${from} RENAME TO ${schema}`);
+    } catch (e) {
+      // Put things back as they were (a schema named `from` did not exist before: it is what this restore created).
+      await client.query(`DROP SCHEMA IF EXISTS ${from} CASCADE`).catch(() => {});
+      if (setAside) await client.query(`ALTER SCHEMA ${setAside} RENAME TO ${schema}`).catch(() => {});
+      throw e;
+    }
+    return `schema ${schema}${setAside ? ` (the previous one is kept as ${setAside})` : ''}`;
+  } finally { await client.end(); }
+}
+
 /** Checks that FILE is a sound Commune Ouverte SQLite database, then puts it in place of DATA_DIR/commune.db. */
-function restoreSqlite(file: string, dataDir: string) {
+function restoreSqlite(file: string, dataDir: string): string {
   if (!fs.existsSync(file)) throw new CliError(`${file} does not exist.`);
   let src: SQLite.Database;
   try { src = new SQLite(file, { readonly: true, fileMustExist: true }); } catch { throw new CliError(`${file} is not a SQLite database.`); }
@@ -178,6 +264,7 @@ function restoreSqlite(file: string, dataDir: string) {
   if (fs.existsSync(target)) fs.renameSync(target, `${target}.before-restore-${Date.now()}`);
   for (const ext of ['-wal', '-shm']) fs.rmSync(target + ext, { force: true });
   fs.copyFileSync(file, target);
+  return target;
 }
 
 try {

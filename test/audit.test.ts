@@ -50,3 +50,30 @@ test('concurrent mutations keep one unbroken chain', async () => {
   const r = await verifyAudit(t.database.db);
   assert.equal(r.ok, true);
 });
+
+test('entries removed from the end of the chain are detected, even once new entries follow', async () => {
+  const db = t.database.db;
+  const c = new Client(t.url);
+  const register = (n: string) => c.submit('/fr/register', '/fr/register', { name: n, email: `${n}-${Date.now()}@test.local`, password: 'a long enough passphrase' });
+  await register('tail1');
+  await register('tail2');
+  const tail = await db.selectFrom('audit_log').selectAll().where('commune_id', '=', t.commune.id).orderBy('id', 'desc').limit(2).execute();
+  await db.deleteFrom('audit_log').where('id', 'in', tail.map((r) => r.id)).execute();
+  let r = await verifyAudit(db);
+  assert.equal(r.ok, false, 'a chain cut short at its end');
+  assert.equal(r.reason, 'head');
+  assert.equal(r.headId, tail[0].id);
+  assert.ok(r.lastId! < tail[1].id);
+  // A new entry links to the recorded head, the removed entry, so the gap stays visible.
+  await register('tail3');
+  r = await verifyAudit(db);
+  assert.equal(r.ok, false);
+  assert.equal(r.reason, 'link');
+  // Putting the entries back (in order, before the new one) makes the chain whole again.
+  const newest = await db.selectFrom('audit_log').selectAll().where('commune_id', '=', t.commune.id).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+  assert.equal(newest.prev_hash, tail[0].hash);
+  await db.insertInto('audit_log').values([...tail].reverse()).execute();
+  r = await verifyAudit(db);
+  assert.equal(r.ok, true, JSON.stringify(r));
+  assert.equal(r.heads.find((h) => h.communeId === t.commune.id)?.lastId, newest.id);
+});

@@ -35,10 +35,16 @@ export function entryHash(e: HashedFields): string {
   })).digest('hex');
 }
 
-/** Appends one entry to the commune's hash chain; call inside the mutation's transaction. */
+/**
+ * Appends one entry to the commune's hash chain; call inside the mutation's transaction. The entry
+ * links to the chain's recorded head (not merely to the last row left in the table), and becomes the
+ * new head in the same transaction: entries removed from the end of the chain stay detectable, even
+ * after later entries were appended.
+ */
 export async function appendAudit(trx: AnyDB, e: AuditEntry): Promise<void> {
   await lockCommune(trx, e.communeId);
-  const last = await trx.selectFrom('audit_log').select('hash').where('commune_id', '=', e.communeId)
+  const head = await trx.selectFrom('audit_heads').select('hash').where('commune_id', '=', e.communeId).executeTakeFirst();
+  const last = head ?? await trx.selectFrom('audit_log').select('hash').where('commune_id', '=', e.communeId)
     .orderBy('id', 'desc').limit(1).executeTakeFirst();
   const row: HashedFields = {
     commune_id: e.communeId,
@@ -51,30 +57,73 @@ export async function appendAudit(trx: AnyDB, e: AuditEntry): Promise<void> {
     after: e.after === undefined ? null : JSON.stringify(e.after),
     prev_hash: last?.hash ?? GENESIS,
   };
-  await trx.insertInto('audit_log').values({ ...row, hash: entryHash(row) }).execute();
+  const hash = entryHash(row);
+  const { id } = await trx.insertInto('audit_log').values({ ...row, hash }).returning('id').executeTakeFirstOrThrow();
+  await trx.insertInto('audit_heads').values({ commune_id: e.communeId, last_id: id, hash })
+    .onConflict((oc: any) => oc.column('commune_id').doUpdateSet({ last_id: id, hash })).execute();
 }
 
-export interface VerifyResult { ok: boolean; checked: number; brokenId?: number; communeId?: number; reason?: string }
+export interface ChainHead { communeId: number; lastId: number; hash: string }
 
-/** Walks every commune's chain in order; names the first entry whose hash or link does not hold. */
+export interface VerifyResult {
+  ok: boolean;
+  checked: number;
+  brokenId?: number;
+  communeId?: number;
+  /** link: an entry does not link to the one before it; hash: its content does not match its hash;
+   *  head: the chain does not end at its recorded head (entries removed at its end, or the head itself). */
+  reason?: 'link' | 'hash' | 'head';
+  /** With reason 'head': the last entry found and the head recorded. */
+  lastId?: number;
+  headId?: number;
+  /** Each commune's chain head once verified, for the monitoring body to note and compare later. */
+  heads: ChainHead[];
+}
+
+/**
+ * Walks every commune's chain in order; names the first entry whose hash or link does not hold, or a
+ * chain that does not end at its recorded head. Safe while the server appends: the head is read after
+ * the walk (an entry is committed with its head), and the walk goes on while the head is ahead of it.
+ */
 export async function verifyAudit(db: AnyDB): Promise<VerifyResult> {
   const communes = await db.selectFrom('communes').select('id').orderBy('id').execute();
+  const heads: ChainHead[] = [];
   let checked = 0;
   for (const { id: communeId } of communes) {
     let prev = GENESIS;
     let after = 0;
+    let awaited = 0;
     for (;;) {
       const rows = await db.selectFrom('audit_log').selectAll().where('commune_id', '=', communeId)
         .where('id', '>', after).orderBy('id').limit(1000).execute();
-      if (rows.length === 0) break;
       for (const r of rows) {
         checked++;
-        if (r.prev_hash !== prev) return { ok: false, checked, brokenId: r.id, communeId, reason: 'link' };
-        if (entryHash(r as HashedFields) !== r.hash) return { ok: false, checked, brokenId: r.id, communeId, reason: 'hash' };
+        if (r.prev_hash !== prev) return { ok: false, checked, brokenId: r.id, communeId, reason: 'link', heads };
+        if (entryHash(r as HashedFields) !== r.hash) return { ok: false, checked, brokenId: r.id, communeId, reason: 'hash', heads };
         prev = r.hash;
         after = r.id;
       }
+      if (rows.length) continue;
+      const head = await db.selectFrom('audit_heads').select(['last_id', 'hash']).where('commune_id', '=', communeId).executeTakeFirst() as { last_id: number; hash: string } | undefined;
+      // Appended while we walked: walk on, once per head seen (a head whose entry is not there is a cut).
+      if (head && head.last_id > after && head.last_id !== awaited) { awaited = head.last_id; continue; }
+      // A chain with entries has a head, and ends exactly there.
+      if ((head || after) && (!head || head.last_id !== after || head.hash !== prev)) {
+        return { ok: false, checked, communeId, reason: 'head', lastId: after, headId: head?.last_id ?? 0, heads };
+      }
+      if (head) heads.push({ communeId, lastId: head.last_id, hash: head.hash });
+      break;
     }
   }
-  return { ok: true, checked };
+  return { ok: true, checked, heads };
+}
+
+/**
+ * The data version of a commune: the id of its last audit entry. Every change goes through
+ * `mutate`, which appends to the audit chain in the same transaction, so any process can tell in
+ * one indexed query whether what it computed earlier is still current.
+ */
+export async function dataVersion(db: AnyDB, communeId: number): Promise<number> {
+  const r = await db.selectFrom('audit_log').select((eb) => eb.fn.max('id').as('v')).where('commune_id', '=', communeId).executeTakeFirst();
+  return Number(r?.v ?? 0);
 }

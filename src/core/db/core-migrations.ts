@@ -1,4 +1,4 @@
-import type { Migration } from 'kysely';
+import { sql, type Migration } from 'kysely';
 import { communeTable, communeRef, ts, json, bool } from './schema.ts';
 import { engineOf } from './index.ts';
 
@@ -122,6 +122,21 @@ export const coreMigrations: Record<string, Migration> = {
         .addColumn('confirmed', bool, (c) => c.notNull().defaultTo(0))
         .addUniqueConstraint('holidays_day_u', ['commune_id', 'day'])
         .execute();
+    },
+  },
+  // Named after every module's migration: a database migrated by an earlier version gets it last.
+  '2026-11-26-0900-core-audit-heads': {
+    async up(db) {
+      // The head of each commune's chain (its last entry's id and hash), updated in the transaction that
+      // appends an entry: `audit verify` then sees entries removed from the end of the chain.
+      await db.schema.createTable('audit_heads')
+        .addColumn('commune_id', 'integer', (c) => c.primaryKey().references('communes.id'))
+        .addColumn('last_id', 'integer', (c) => c.notNull())
+        .addColumn('hash', 'text', (c) => c.notNull())
+        .execute();
+      await sql`insert into audit_heads (commune_id, last_id, hash)
+        select a.commune_id, a.id, a.hash from audit_log a
+        where a.id = (select max(b.id) from audit_log b where b.commune_id = a.commune_id)`.execute(db);
     },
   },
 };

@@ -1,8 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, SqliteAdapter, sql, type Transaction } from 'kysely';
+import type pg from 'pg';
+import {
+  Kysely, PostgresDialect, SqliteDialect, SqliteDriver, SqliteAdapter, CompiledQuery, sql,
+  type Transaction, type Driver, type DatabaseConnection, type SqliteDialectConfig,
+} from 'kysely';
 import type { CoreTables } from './tables.ts';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -22,9 +25,19 @@ export interface Database {
   close(): Promise<void>;
 }
 
-// int8 (COUNT, SUM) arrives as a string from pg; our counts fit in a JS number.
-pg.types.setTypeParser(20, (v) => Number(v));
-pg.types.setTypeParser(1700, (v) => Number(v));
+/**
+ * The pg driver, loaded when a database URL asks for PostgreSQL (a SQLite process does without its
+ * 16 MB). int8 (COUNT, SUM) arrives as a string from pg; our counts fit in a JS number.
+ */
+let pgModule: Promise<typeof pg> | undefined;
+function loadPg(): Promise<typeof pg> {
+  return (pgModule ??= import('pg').then((m) => {
+    const driver = m.default;
+    driver.types.setTypeParser(20, (v) => Number(v));
+    driver.types.setTypeParser(1700, (v) => Number(v));
+    return driver;
+  }));
+}
 
 export interface OpenOptions {
   databaseUrl?: string;
@@ -34,6 +47,7 @@ export interface OpenOptions {
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.databaseUrl && /^postgres(ql)?:\/\//.test(opts.databaseUrl)) {
+    const pg = await loadPg();
     const pool = new pg.Pool({
       connectionString: opts.databaseUrl,
       max: 10,
@@ -55,8 +69,33 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   database.pragma('synchronous = FULL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  const db = new Kysely<CoreTables>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  // Planner statistics (sqlite_stat1) for tables that have none or grew tenfold since: sampled
+  // (analysis_limit), so that it takes milliseconds even on a million requests. Without them a
+  // query such as `commune_id = ? and id in (…)` scans the commune (issue 5, docs/PERFORMANCE.md).
+  database.pragma('analysis_limit = 1000');
+  database.pragma('optimize = 0x10002');
+  const db = new Kysely<CoreTables>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(database) }) });
   return { db, engine: 'sqlite', file, sqlite: database, close: () => db.destroy() };
+}
+
+/**
+ * Transactions begin with BEGIN IMMEDIATE: the write lock is taken first, waiting (busy_timeout)
+ * while another process writes. A plain (deferred) BEGIN reads first and asks for the write lock
+ * later; if another process wrote in between (a CLI command run beside the server, `apikey add`,
+ * or a connection opening the database), SQLite refuses at once with SQLITE_BUSY, without waiting:
+ * measured, a hundred small writes from another process while the server took Open311 submissions
+ * made 73 of 246 submissions fail with a server error, and 0 of 193 with BEGIN IMMEDIATE.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  constructor(config: SqliteDialectConfig) { super(config); this.#config = config; }
+  override createDriver(): Driver { return new ImmediateSqliteDriver(this.#config); }
 }
 
 /**
@@ -85,10 +124,15 @@ export function engineOf(db: AnyDB): Engine {
   return db.getExecutor().adapter instanceof SqliteAdapter ? 'sqlite' : 'postgres';
 }
 
-/** Serialises writers of one commune on PostgreSQL (SQLite already has one writer). */
+/**
+ * Serialises writers of one commune on PostgreSQL (SQLite already has one writer). `FOR NO KEY UPDATE`, not
+ * `FOR UPDATE`: a transaction that already inserted a row referencing the commune holds the row's KEY SHARE lock
+ * (the foreign-key check), which FOR UPDATE conflicts with; two such transactions locking at the end (the
+ * audit entry) then deadlocked each other. NO KEY UPDATE still excludes every other locker.
+ */
 export async function lockCommune(trx: AnyDB, communeId: number): Promise<void> {
   if (engineOf(trx) === 'postgres') {
-    await sql`select id from communes where id = ${communeId} for update`.execute(trx);
+    await sql`select id from communes where id = ${communeId} for no key update`.execute(trx);
   }
 }
 

@@ -8,8 +8,13 @@ export async function migrate(database: Pick<Database, 'db' | 'schema'>, migrati
   const result = await migrator.migrateToLatest();
   if (result.error) {
     const msg = result.error instanceof Error ? result.error.message : String(result.error);
-    if (/corrupted migrations/i.test(msg)) {
+    // Kysely's words: an applied migration this version does not know (the database is ahead of it)…
+    if (/corrupted migrations: previously executed migration .* is missing/i.test(msg)) {
       throw new Error(`This database was migrated by a newer version of Commune Ouverte (${msg}). Upgrade the application before starting it on this database.`);
+    }
+    // …or a new migration named before one already applied (a migration must be named after every earlier one).
+    if (/corrupted migrations/i.test(msg)) {
+      throw new Error(`The migrations of this version do not follow those already applied to this database (${msg}).`);
     }
     throw result.error;
   }

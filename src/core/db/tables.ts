@@ -65,6 +65,12 @@ export type CoreTables = {
     prev_hash: string;
     hash: string;
   };
+  /** Each commune's audit chain head: its last entry, written with it, so that removing entries at the end shows. */
+  audit_heads: {
+    commune_id: number;
+    last_id: number;
+    hash: string;
+  };
   outbox: {
     id: Generated<number>;
     commune_id: number;
