@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './core/db/index.ts';
 import { migrate } from './core/db/migrator.ts';
@@ -6,9 +6,11 @@ import { Tenancy } from './core/tenancy/index.ts';
 import { negotiateLocale } from './core/i18n/index.ts';
 import { allMigrations, i18n } from './platform.ts';
 import { randomToken } from './core/auth/passwords.ts';
-import { corePlugin } from './core/http/index.tsx';
+import { corePlugin, frameworkErrors, clientErrorHandler } from './core/http/index.tsx';
 import { modules } from './modules/index.ts';
+import type { RouteAccess } from './core/module.ts';
 import { createCommune, seedDemo } from './demo.ts';
+import { redactUrl } from './core/http/redact.ts';
 
 export interface Prepared {
   database: Database;
@@ -41,10 +43,19 @@ export async function cookieSecret(database: Database): Promise<string> {
 
 export async function buildApp(config: Config, database: Database, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger === false ? false : { level: config.logLevel },
+    logger: opts.logger === false ? false : {
+      level: config.logLevel,
+      // Request URLs are logged without the secrets some of them carry (reset links, tracking codes, API keys).
+      serializers: { req: (req) => ({ method: req.method, url: redactUrl(req.url), host: req.host, remoteAddress: req.ip }) },
+    },
     bodyLimit: 1024 * 1024,
-    trustProxy: config.baseUrl.startsWith('https://'),
+    // Behind HTTPS the app sits behind one reverse proxy: trust that one hop only. Trusting every hop would take the
+    // client's own X-Forwarded-For as its address, and let anyone dodge the per-address rate limits by varying it.
+    trustProxy: config.baseUrl.startsWith('https://') ? (_address: string, hop: number) => hop < 1 : false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // A path that is not UTF-8, a parameter too long, headers too large: translated error pages, not Fastify's JSON.
+    frameworkErrors: (err, req, reply) => frameworkErrors(err, req as unknown as FastifyRequest, reply as unknown as FastifyReply),
+    clientErrorHandler(err, socket) { clientErrorHandler(this as unknown as FastifyInstance, err, socket); },
   });
   // The route table, for the tests that must cover every route (fuzz, authorization matrix, privacy crawl).
   const routeTable: RouteEntry[] = [];
@@ -74,6 +85,25 @@ export async function buildApp(config: Config, database: Database, opts: { logge
 }
 
 export interface RouteEntry { method: string; url: string }
+
+/** Access of the routes core serves (see RouteAccess in core/module.ts). */
+export const CORE_ACCESS: Record<string, RouteAccess> = {
+  'GET /': 'public',
+  'GET /healthz': 'public',
+  'GET /static/*': 'public',
+};
+
+/** Every route's access: core's, then each module's. A route declared twice is an error. */
+export function accessTable(): Record<string, RouteAccess> {
+  const out: Record<string, RouteAccess> = { ...CORE_ACCESS };
+  for (const m of modules) {
+    for (const [k, v] of Object.entries(m.access ?? {})) {
+      if (k in out) throw new Error(`Route ${k} has two access entries (module ${m.name})`);
+      out[k] = v;
+    }
+  }
+  return out;
+}
 
 declare module 'fastify' {
   interface FastifyInstance { tenancy: Tenancy; appConfig: Config; database: Database; routeTable: RouteEntry[] }

@@ -7,6 +7,27 @@ import type { Ctx } from './service.ts';
 
 export interface OpenDataExport { key: string; path: string; format: 'csv' | 'json' }
 
+/**
+ * Who may call a route. Every route the app serves has exactly one entry, keyed `METHOD /url` as Fastify
+ * registers it (`GET /:locale/admin/requests/:ref`); test/authorization.test.ts checks every route against
+ * its entry for every role, an anonymous visitor and a user of another commune, and fails on a route
+ * without one. The check itself stays in the service (`authorize`, `mutate`); this table states what it is.
+ *
+ * - `'public'`: anyone, signed in or not.
+ * - `'signed-in'`: any signed-in user of this commune.
+ * - `'capability'`: anyone holding the secret the URL or body carries (a tracking code, a follower or
+ *   password-reset token, an Open311 `api_key`); without it, 404 (or 403 for a missing API key).
+ * - `'owner'`: the signed-in user the resource belongs to (the reporter of a request); others get 403.
+ * - `'staff'`: holders of the permission of at least one entry of the staff home (modules' `admin` lists).
+ * - a permission name: holders of that permission (`permissionTable()`).
+ * - `{ permission, scoped: true }`: holders of one of the permissions; a scoped role (department or
+ *   operator staff) only on the rows of its own institution (others: 403 or 404).
+ */
+export type RouteAccess =
+  | 'public' | 'signed-in' | 'capability' | 'owner' | 'staff'
+  | (string & {})
+  | { permission: string | readonly string[]; scoped: true };
+
 /** What a module adds to the platform; app.ts assembles modules from these alone. */
 export interface ModuleManifest {
   name: string;
@@ -22,6 +43,8 @@ export interface ModuleManifest {
   /** Routes at the root (APIs). */
   routes?: FastifyPluginAsync;
   exports?: OpenDataExport[];
+  /** Who may call each of the module's routes (see RouteAccess). */
+  access?: Record<string, RouteAccess>;
   /** Loads the module's part of the Tétouan demo commune. */
   demo?: (ctx: Ctx) => Promise<void>;
 }

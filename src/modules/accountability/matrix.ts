@@ -7,7 +7,7 @@ import { can } from '../../core/auth/roles.ts';
 import { parseInput, text, optionalText, int, isoDate, oneOf } from '../../core/http/forms.ts';
 import { queueMail } from '../../core/mail/index.ts';
 import type { Upload } from '../../core/files/index.ts';
-import type { AnyDB } from '../../core/db/index.ts';
+import { lockCommune, type AnyDB } from '../../core/db/index.ts';
 import * as repo from './repo.ts';
 import { adb } from './repo.ts';
 import { institutionsFor, today, insertEvidence, evidenceSchema, type EvidenceView } from './service.ts';
@@ -435,6 +435,8 @@ export async function cycleDecisions(ctx: Ctx, planSlug: string, code: string) {
  */
 export async function publishCycle(ctx: Ctx, planSlug: string, code: string): Promise<{ actions: number; measurements: number }> {
   return mutate(ctx, { permission: 'plans.validate', action: 'cycle.publish', entity: 'reporting_cycle' }, async (trx) => {
+    // Before reading the rows: a second publication at the same moment waits, then finds nothing left to publish.
+    await lockCommune(trx, ctx.commune.id);
     const db = adb(trx);
     const { cycle } = await planAndCycle(ctx, trx, planSlug, code);
     const rows = await repo.matrixRows(trx, ctx.commune.id, cycle.id, { states: ['validated'] });

@@ -278,4 +278,15 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('steering_decision_rows_row_i').on('steering_decision_rows').columns(['commune_id', 'row_id']).execute();
     },
   },
+  // The text a commune types for an SDG target is its own: one commune's administrator must not change what
+  // another commune shows (sdg_targets.text stays the instance's default, shown where a commune typed none).
+  '2026-11-26-0100-accountability-sdg-texts': {
+    async up(db) {
+      await communeTable(db, 'sdg_target_texts')
+        .addColumn('code', 'text', (c) => c.notNull().references('sdg_targets.code'))
+        .addColumn('text', json, (c) => c.notNull())
+        .addUniqueConstraint('sdg_target_texts_u', ['commune_id', 'code'])
+        .execute();
+    },
+  },
 };

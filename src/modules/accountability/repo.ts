@@ -65,8 +65,12 @@ export function sdgGoals(db: AnyDB) {
   return adb(db).selectFrom('sdg_goals').select(['code', 'color', 'title']).orderBy('code').execute();
 }
 
-export function sdgTargets(db: AnyDB) {
-  return adb(db).selectFrom('sdg_targets').select(['code', 'goal', 'text']).execute();
+/** The SDG targets, each with the commune's own text if it typed one, else the reference's. */
+export function sdgTargets(db: AnyDB, communeId: number) {
+  return adb(db).selectFrom('sdg_targets as t')
+    .leftJoin('sdg_target_texts as x', (j) => j.onRef('x.code', '=', 't.code').on('x.commune_id', '=', communeId))
+    .select(['t.code', 't.goal', (eb) => eb.fn.coalesce('x.text', 't.text').as('text')])
+    .execute();
 }
 
 export function localTargets(db: AnyDB, communeId: number) {

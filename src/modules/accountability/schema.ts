@@ -27,6 +27,8 @@ export type AccountabilityTables = {
   sdg_goals: { code: number; color: string; title: string };
   sdg_targets: { code: string; goal: number; text: string };
   /** A commune's own targets, extending an SDG target code (11.1 → 11.1.1). */
+  /** A commune's own text of an SDG target (else the reference's). */
+  sdg_target_texts: { id: Generated<number>; commune_id: number; code: string; text: string };
   local_targets: { id: Generated<number>; commune_id: number; code: string; target_code: string; title: string; sample: number };
   actions: {
     id: Generated<number>; commune_id: number; commitment_id: number; institution_id: number; title: string;

@@ -10,6 +10,7 @@ import type { AnyDB } from '../../core/db/index.ts';
 import type { Cocreation } from './schema.ts';
 import * as repo from './repo.ts';
 import { adb } from './repo.ts';
+import { dataVersion } from '../../core/audit/index.ts';
 import {
   rollUp, planProgress, completionLevel, indicatorStatus, isLate, parseDecimal, actionProgress,
   PLAN_KINDS, PLAN_STATUSES, ACTION_STATUSES, OGP_VALUES, INDICATOR_KINDS, DIRECTIONS, FREQUENCIES, VISIBILITIES,
@@ -151,13 +152,8 @@ const READ_CACHE_MAX = 256;
 /** Forgets the cached reads (benchmarks measure the uncached path with it). */
 export function clearReadCache(): void { readCache.clear(); }
 
-async function dataVersion(ctx: Ctx): Promise<number> {
-  const r = await ctx.db.selectFrom('audit_log').select((eb) => eb.fn.max('id').as('v')).where('commune_id', '=', ctx.commune.id).executeTakeFirst();
-  return Number(r?.v ?? 0);
-}
-
 async function cachedRead<T>(ctx: Ctx, key: string, compute: () => Promise<T>): Promise<T> {
-  const version = await dataVersion(ctx);
+  const version = await dataVersion(ctx.db, ctx.commune.id);
   const k = `${ctx.commune.id}|${today(ctx)}|${key}`;
   const hit = readCache.get(k);
   if (hit && hit.version === version) return hit.value as T;
@@ -428,7 +424,7 @@ async function departmentMap(ctx: Ctx): Promise<Map<number, InstitutionRef>> {
 async function sdgTags(ctx: Ctx, rows: { commitment_id: number; goal: number; target: string | null }[]): Promise<Map<number, SdgTag[]>> {
   const out = new Map<number, SdgTag[]>();
   if (rows.length === 0) return out;
-  const [goals, targets, locals] = await Promise.all([repo.sdgGoals(ctx.db), repo.sdgTargets(ctx.db), repo.localTargets(ctx.db, ctx.commune.id)]);
+  const [goals, targets, locals] = await Promise.all([repo.sdgGoals(ctx.db), repo.sdgTargets(ctx.db, ctx.commune.id), repo.localTargets(ctx.db, ctx.commune.id)]);
   const goalBy = new Map(goals.map((g) => [g.code, g]));
   const targetBy = new Map(targets.map((t) => [t.code, t]));
   const localBy = new Map(locals.map((l) => [l.code, l]));
@@ -741,7 +737,7 @@ async function parseSdgCodes(ctx: Ctx, db: AnyDB, input: string): Promise<{ goal
   const tokens = input.split(/[\s,;]+/).map((s) => s.trim().toLowerCase()).filter(Boolean);
   if (tokens.length === 0) return [];
   if (tokens.length > 30) throw new RuleError('plans.form.sdgTooMany', {}, 'sdg');
-  const [targets, locals] = await Promise.all([repo.sdgTargets(db), repo.localTargets(db, ctx.commune.id)]);
+  const [targets, locals] = await Promise.all([repo.sdgTargets(db, ctx.commune.id), repo.localTargets(db, ctx.commune.id)]);
   const targetSet = new Set(targets.map((t) => t.code));
   const localBy = new Map(locals.map((l) => [l.code.toLowerCase(), l]));
   const out: { goal: number; target: string | null }[] = [];
@@ -867,6 +863,13 @@ export async function commitmentForEdit(ctx: Ctx, planSlug: string, id: number) 
     repo.measurementHistory(ctx.db, ctx.commune.id, indicatorIds),
     repo.evidenceOf(ctx.db, ctx.commune.id, [id], true),
   ]);
+  // Internal evidence as on the public page and the download: department staff see their own department's
+  // commitments' only (the lead's); others see what the public sees.
+  const scope = institutionsFor(ctx.actor, 'plans.read_internal');
+  const lead = insts.find((i) => i.role === 'lead')?.id;
+  const internal = scope === null || (lead !== undefined && scope.includes(lead));
+  const visible = (e: { visibility: string; row_id: number | null; row_state: string | null }) =>
+    internal || (e.visibility === 'public' && (e.row_id === null || e.row_state === 'published'));
   const t = (s: string) => parseTranslated(s);
   const values: Record<string, unknown> = {
     number: c.number, parent_id: c.parent_id === null ? '' : String(c.parent_id), sort: String(c.sort), sample: c.sample ? '1' : '',
@@ -884,7 +887,7 @@ export async function commitmentForEdit(ctx: Ctx, planSlug: string, id: number) 
     id: c.id, number: c.number, title: t(c.title), values, planSlug,
     actions: actions.map((a) => ({ id: a.id, title: t(a.title), status: a.status, progress: actionProgress(a.status, a.progress), institutionId: a.institution_id, sample: !!a.sample })),
     indicators: indicators.map((i) => ({ id: i.id, title: t(i.title), kind: i.kind, sample: !!i.sample })),
-    actionHistory, measurementHistory, evidence: evidence.map(toEvidence),
+    actionHistory, measurementHistory, evidence: evidence.filter(visible).map(toEvidence),
     actionTitles: new Map(actions.map((a) => [a.id, t(a.title)])),
     indicatorTitles: new Map(indicators.map((i) => [i.id, t(i.title)])),
   };
@@ -1074,7 +1077,7 @@ export async function formChoices(ctx: Ctx, planSlug: string) {
 // ---------- SDG reference: target texts and local targets ----------
 
 export async function sdgReference(ctx: Ctx) {
-  const [goals, targets, locals] = await Promise.all([repo.sdgGoals(ctx.db), repo.sdgTargets(ctx.db), repo.localTargets(ctx.db, ctx.commune.id)]);
+  const [goals, targets, locals] = await Promise.all([repo.sdgGoals(ctx.db), repo.sdgTargets(ctx.db, ctx.commune.id), repo.localTargets(ctx.db, ctx.commune.id)]);
   const natural = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
   return {
     goals: goals.map((g) => ({ code: g.code, color: g.color, title: parseTranslated(g.title) })),
@@ -1095,7 +1098,7 @@ export async function addLocalTarget(ctx: Ctx, input: unknown): Promise<number> 
   const d = parseInput(localTargetSchema, input);
   const parent = d.code.split('.').slice(0, 2).join('.');
   return mutate(ctx, { permission: 'plans.manage', action: 'local_target.create', entity: 'local_target' }, async (trx) => {
-    const targets = await repo.sdgTargets(trx);
+    const targets = await repo.sdgTargets(trx, ctx.commune.id);
     if (!targets.some((t) => t.code === parent)) throw new RuleError('plans.form.sdgUnknown', { code: parent }, 'code');
     if ((await repo.localTargets(trx, ctx.commune.id)).some((l) => l.code === d.code)) throw new RuleError('plans.form.numberTaken', {}, 'code');
     const { id } = await adb(trx).insertInto('local_targets').values({ commune_id: ctx.commune.id, code: d.code, target_code: parent, title: JSON.stringify(collectTranslated(d, 'title')), sample: d.sample ? 1 : 0 })
@@ -1109,14 +1112,17 @@ export const targetTextSchema = z.object({
   ...translatedFields('text', 1000),
 });
 
-/** Types the text of an SDG target (the reference ships codes only). Reference data: shared by every commune of the instance. */
+/** Types the commune's text of an SDG target (the reference ships codes only); other communes keep theirs. */
 export async function setTargetText(ctx: Ctx, input: unknown): Promise<void> {
   authorize(ctx, 'plans.reference');
   const d = parseInput(targetTextSchema, input);
   await mutate(ctx, { permission: 'plans.reference', action: 'sdg_target.text', entity: 'sdg_target' }, async (trx) => {
-    const before = (await repo.sdgTargets(trx)).find((t) => t.code === d.target);
+    const before = (await repo.sdgTargets(trx, ctx.commune.id)).find((t) => t.code === d.target);
     if (!before) throw new RuleError('plans.form.sdgUnknown', { code: d.target }, 'target');
-    await adb(trx).updateTable('sdg_targets').set({ text: JSON.stringify(collectTranslated(d, 'text')) }).where('code', '=', d.target).execute();
+    // The commune's own text: the reference (shared by every commune of the instance) is never written.
+    const text = JSON.stringify(collectTranslated(d, 'text'));
+    await adb(trx).insertInto('sdg_target_texts').values({ commune_id: ctx.commune.id, code: d.target, text })
+      .onConflict((oc) => oc.columns(['commune_id', 'code']).doUpdateSet({ text })).execute();
     return { result: undefined, entityId: d.target, before: before.text, after: collectTranslated(d, 'text') };
   });
 }

@@ -14,5 +14,9 @@ export function adminModule(all: () => ModuleManifest[]): ModuleManifest {
     catalogs: { fr, ar, en },
     admin: [{ key: 'admin.audit', path: '/admin/audit', order: 100, permission: 'audit.read' }],
     pages: adminPages(entries),
+    access: {
+      'GET /:locale/admin': 'staff',
+      'GET /:locale/admin/audit': 'audit.read',
+    },
   };
 }

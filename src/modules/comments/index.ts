@@ -18,4 +18,17 @@ export const comments: ModuleManifest = {
   admin: [{ key: 'comments.queueTitle', path: '/admin/comments', order: 70, permission: 'comments.moderate' }],
   pages: commentPages,
   routes: commentApi,
+  access: {
+    'GET /:locale/comments/new': 'public',
+    // Posting and reporting: open to anyone (anonymous with a name and an email), rate-limited.
+    'POST /:locale/comments': 'public',
+    'GET /:locale/comments/:id/report': 'public',
+    'POST /:locale/comments/:id/report': 'public',
+    'GET /:locale/admin/comments': 'comments.moderate',
+    'GET /:locale/admin/comments/:id': 'comments.moderate',
+    'POST /:locale/admin/comments/:id/hide': 'comments.moderate',
+    'POST /:locale/admin/comments/:id/restore': 'comments.moderate',
+    'POST /:locale/admin/comments/:id/dismiss': 'comments.moderate',
+    'GET /api/comments': 'public',
+  },
 };

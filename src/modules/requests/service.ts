@@ -242,7 +242,7 @@ export async function submitRequest(ctx: Ctx, input: ReportFields, opts: SubmitO
   const now = ctx.clock.now();
   const code = newTrackingCode();
   const actorId = ctx.actor?.userId || null;
-  return mutate(ctx, { permission: onBehalf ? 'requests.report_for' : null, action: 'request.submit', entity: 'request' }, async (trx) => {
+  return mutate(ctx, { permission: onBehalf ? 'requests.report_for' : null, action: 'request.submit', entity: 'request', groupCommit: true }, async (trx) => {
     const db = rq(trx);
     await lockCommune(trx, ctx.commune.id);
     const today = localDay(now);
@@ -284,6 +284,15 @@ export async function submitRequest(ctx: Ctx, input: ReportFields, opts: SubmitO
       after: { reference, category: report.category.slug, districtId: report.districtId, channel: opts.channel, dueOn, photos: photos.length },
     };
   });
+}
+
+/** The counter: a request entered on behalf of a citizen, at the desk (`counter`) or on the phone (`phone`). */
+export async function submitOnBehalf(ctx: Ctx, input: ReportFields, photos: Upload[]): Promise<Submitted> {
+  // Refused before the form is read: a caller without the permission learns nothing of it.
+  authorize(ctx, 'requests.report_for');
+  const channel = input.channel === 'phone' ? 'phone' : input.channel === 'counter' ? 'counter' : null;
+  if (!channel) throw new ValidationError({ channel: { key: 'errors.required' } });
+  return submitRequest(ctx, input, { channel, photos });
 }
 
 export async function addEvent(db: RqDB, ctx: Ctx, requestId: number, kind: string, isPublic: boolean, e: { body?: string | null; data?: Record<string, unknown>; at?: string } = {}) {

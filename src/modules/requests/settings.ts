@@ -35,6 +35,7 @@ async function checkRouting(db: repo.RqDB, ctx: Ctx, institutionId: number) {
 }
 
 export async function saveCategory(ctx: Ctx, id: number | null, input: unknown): Promise<number> {
+  authorize(ctx, 'requests.configure');
   const d = parseInput(categorySchema, input);
   return createOrUpdateCategory(ctx, id, {
     slug: d.slug, name: collectTranslated(d, 'name'), description: collectTranslated(d, 'description'), institutionId: d.institution_id,
@@ -45,6 +46,9 @@ export async function saveCategory(ctx: Ctx, id: number | null, input: unknown):
 export async function createOrUpdateCategory(ctx: Ctx, id: number | null, c: CategoryInput): Promise<number> {
   return mutate(ctx, { permission: 'requests.configure', action: id ? 'request_category.update' : 'request_category.create', entity: 'request_category' }, async (trx) => {
     const db = rq(trx);
+    // An unknown id (another commune's, a guess) is not found, whatever the form says.
+    const before = id ? await repo.findCategory(db, ctx.commune.id, { id }) : undefined;
+    if (id && !before) throw new NotFoundError();
     await checkRouting(db, ctx, c.institutionId);
     const other = await repo.findCategory(db, ctx.commune.id, { slug: c.slug });
     if (other && other.id !== id) throw new RuleError('requests.errors.slugTaken', {}, 'slug');
@@ -52,9 +56,7 @@ export async function createOrUpdateCategory(ctx: Ctx, id: number | null, c: Cat
       slug: c.slug, name: JSON.stringify(c.name), description: JSON.stringify(c.description ?? {}), institution_id: c.institutionId,
       sla_days: c.slaDays, active: c.active === false ? 0 : 1, sample: c.sample ? 1 : 0, sort: c.sort ?? 0,
     };
-    if (id) {
-      const before = await repo.findCategory(db, ctx.commune.id, { id });
-      if (!before) throw new NotFoundError();
+    if (id && before) {
       // The code is the Open311 service_code and appears in URLs: it stays once requests use it.
       if (before.slug !== c.slug && (await db.selectFrom('requests').select('id').where('commune_id', '=', ctx.commune.id).where('category_id', '=', id).limit(1).executeTakeFirst())) {
         throw new RuleError('requests.errors.slugInUse', {}, 'slug');
@@ -106,6 +108,7 @@ export function optionLines(options: { value: string; label: Translated }[]): st
 }
 
 export async function saveQuestion(ctx: Ctx, categoryId: number, questionId: number | null, input: unknown): Promise<number> {
+  authorize(ctx, 'requests.configure');
   const d = parseInput(questionSchema, input);
   const options = parseOptionLines(d.options);
   if ((d.kind === 'single' || d.kind === 'multiple') && options.length < 2) throw new RuleError('requests.errors.options', {}, 'options');
@@ -158,6 +161,7 @@ export const districtSchema = z.object({
 export interface DistrictInput { slug: string; name: Translated; population: number | null; sample?: boolean; sort?: number; geometry?: unknown }
 
 export async function saveDistrict(ctx: Ctx, id: number | null, input: unknown): Promise<number> {
+  authorize(ctx, 'requests.configure');
   const d = parseInput(districtSchema, input);
   return createOrUpdateDistrict(ctx, id, { slug: d.slug, name: collectTranslated(d, 'name'), population: d.population, sample: d.sample, sort: d.sort ?? 0 });
 }
@@ -165,15 +169,16 @@ export async function saveDistrict(ctx: Ctx, id: number | null, input: unknown):
 export async function createOrUpdateDistrict(ctx: Ctx, id: number | null, d: DistrictInput): Promise<number> {
   return mutate(ctx, { permission: 'requests.configure', action: id ? 'request_district.update' : 'request_district.create', entity: 'request_district' }, async (trx) => {
     const db = rq(trx);
+    // An unknown id (another commune's, a guess) is not found, whatever the form says.
+    const before = id ? await repo.findDistrict(db, ctx.commune.id, { id }) : undefined;
+    if (id && !before) throw new NotFoundError();
     const other = await repo.findDistrict(db, ctx.commune.id, { slug: d.slug });
     if (other && other.id !== id) throw new RuleError('requests.errors.slugTaken', {}, 'slug');
     const values = {
       slug: d.slug, name: JSON.stringify(d.name), population: d.population, sample: d.sample ? 1 : 0, sort: d.sort ?? 0,
       ...(d.geometry !== undefined ? { geometry: d.geometry === null ? null : JSON.stringify(d.geometry) } : {}),
     };
-    if (id) {
-      const before = await repo.findDistrict(db, ctx.commune.id, { id });
-      if (!before) throw new NotFoundError();
+    if (id && before) {
       await db.updateTable('request_districts').set(values).where('commune_id', '=', ctx.commune.id).where('id', '=', id).execute();
       return { result: id, entityId: d.slug, before: { ...before, geometry: before.geometry ? 'polygon' : null }, after: { ...values, geometry: values.geometry ? 'polygon' : values.geometry } };
     }
@@ -230,6 +235,7 @@ export const templateSchema = z.object({
 export interface TemplateInput { categoryId: number | null; title: Translated; body: Translated; sort?: number }
 
 export async function saveTemplate(ctx: Ctx, id: number | null, input: unknown): Promise<number> {
+  authorize(ctx, 'requests.configure');
   const d = parseInput(templateSchema, input);
   return createOrUpdateTemplate(ctx, id, { categoryId: d.category_id, title: collectTranslated(d, 'title'), body: collectTranslated(d, 'body'), sort: d.sort ?? 0 });
 }
@@ -282,6 +288,7 @@ export async function listHolidays(ctx: Ctx, year: number) {
 export const holidaySchema = z.object({ day: isoDate(), ...translatedFields('name', 200) });
 
 export async function addHoliday(ctx: Ctx, input: unknown): Promise<string> {
+  authorize(ctx, 'requests.configure');
   const d = parseInput(holidaySchema, input);
   return mutate(ctx, { permission: 'requests.configure', action: 'holiday.add', entity: 'holiday' }, async (trx) => {
     const exists = await trx.selectFrom('holidays').select('id').where('commune_id', '=', ctx.commune.id).where('day', '=', d.day).executeTakeFirst();
@@ -315,6 +322,7 @@ export async function confirmHoliday(ctx: Ctx, id: number): Promise<string> {
 
 /** A Hijri holiday falls a day earlier or later than estimated: move it (it is then confirmed). */
 export async function shiftHoliday(ctx: Ctx, id: number, input: unknown): Promise<string> {
+  authorize(ctx, 'requests.configure');
   const { by } = parseInput(z.object({ by: oneOf(['-1', '1'] as const) }), input);
   const shifted = (day: string, n: number) => { const d = new Date(`${day}T12:00:00Z`); d.setUTCDate(d.getUTCDate() + n); return d.toISOString().slice(0, 10); };
   return mutate(ctx, { permission: 'requests.configure', action: 'holiday.shift', entity: 'holiday' }, async (trx) => {
@@ -342,6 +350,7 @@ export async function shiftHoliday(ctx: Ctx, id: number, input: unknown): Promis
 
 /** Adds the estimated holidays of a year the calendar does not cover yet. */
 export async function seedYear(ctx: Ctx, year: number): Promise<number> {
+  authorize(ctx, 'requests.configure');
   if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new RuleError('errors.invalid');
   return mutate(ctx, { permission: 'requests.configure', action: 'holiday.seed_year', entity: 'holiday' }, async (trx) => {
     let added = 0;
@@ -369,6 +378,7 @@ export async function headsOverview(ctx: Ctx) {
 }
 
 export async function setHead(ctx: Ctx, institutionId: number, input: unknown): Promise<void> {
+  authorize(ctx, 'requests.configure');
   const { user_id } = parseInput(z.object({ user_id: optionalInt(1) }), input);
   await mutate(ctx, { permission: 'requests.configure', action: 'request_head.set', entity: 'institution' }, async (trx) => {
     const db = rq(trx);

@@ -59,7 +59,8 @@ export async function staffPages(app: FastifyInstance) {
     const categories = await svc.listCategories(req.ctx);
     const category = categories.find((c) => c.slug === String(form.values.category ?? ''));
     if (!category) {
-      const bad: FormState['errors'] = form.values.category ? { category: { key: 'requests.errors.category' } } : {};
+      // A refused post without a category (or with one that does not exist) says so above the categories.
+      const bad: FormState['errors'] = form.values.category ? { category: { key: 'requests.errors.category' } } : status >= 400 ? { category: { key: 'errors.required' } } : {};
       return reply.page(req.t('requests.counterTitle'), <CounterStart categories={categories} form={{ values: {}, errors: bad }} />, form.values.category ? 404 : status);
     }
     return reply.page(req.t('requests.counterCategoryTitle', { category: tr(category.name, req.locale) }),
@@ -70,11 +71,7 @@ export async function staffPages(app: FastifyInstance) {
 
   app.post('/admin/requests/new', async (req, reply) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const channel = body.channel === 'phone' ? 'phone' : body.channel === 'counter' ? 'counter' : null;
-    return submitForm(req, reply, async () => {
-      if (!channel) throw new ValidationError({ channel: { key: 'errors.required' } });
-      return svc.submitRequest(req.ctx, body, { channel, photos: uploadsOf(body, 'photos') });
-    }, (form, status) => counterForm(req, reply, form, status),
+    return submitForm(req, reply, () => svc.submitOnBehalf(req.ctx, body, uploadsOf(body, 'photos')), (form, status) => counterForm(req, reply, form, status),
     ({ reference, trackingCode }) => {
       rememberCode(req, reply, reference, trackingCode);
       return reply.to(`/admin/requests/${reference}/receipt`);
@@ -134,15 +131,7 @@ export async function staffPages(app: FastifyInstance) {
   app.post('/admin/requests/:ref/answer', async (req, reply) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const ref = refParam(req);
-    return submitForm(req, reply, async () => {
-      switch (body.status) {
-        case 'acknowledged': return wf.acknowledge(req.ctx, ref, body);
-        case 'in_progress': return wf.startWork(req.ctx, ref, body);
-        case 'resolved': return wf.resolve(req.ctx, ref, body, uploadsOf(body, 'photo')[0]);
-        case 'rejected': return wf.reject(req.ctx, ref, body);
-        default: throw new ValidationError({ status: { key: 'errors.required' } });
-      }
-    }, (form, status) => filePage(req, reply, { answer: form }, status), () => back(req, reply, 'requests.answered'));
+    return submitForm(req, reply, () => wf.answer(req.ctx, ref, body, uploadsOf(body, 'photo')[0]), (form, status) => filePage(req, reply, { answer: form }, status), () => back(req, reply, 'requests.answered'));
   });
 
   app.post('/admin/requests/:ref/assign', async (req, reply) =>
@@ -172,7 +161,7 @@ export async function staffPages(app: FastifyInstance) {
   app.post('/admin/requests/:ref/photos/:id/:what', async (req, reply) => {
     const what = (req.params as { what: string }).what;
     if (what !== 'hide' && what !== 'show') throw new NotFoundError();
-    await wf.setPhotoHidden(req.ctx, intParam(req.params, 'id'), what === 'hide');
+    await wf.setPhotoHidden(req.ctx, intParam(req.params, 'id'), what === 'hide', refParam(req));
     return back(req, reply, what === 'hide' ? 'requests.photoHiddenDone' : 'requests.photoShownDone');
   });
 }

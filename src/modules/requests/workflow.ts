@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { mutate, authorize, type Ctx } from '../../core/service.ts';
-import { NotFoundError, RuleError, ForbiddenError, UnauthenticatedError } from '../../core/http/errors.ts';
+import { NotFoundError, RuleError, ForbiddenError, UnauthenticatedError, ValidationError } from '../../core/http/errors.ts';
 import { parseInput, text, optionalText, oneOf, optionalInt, int } from '../../core/http/forms.ts';
 import { iso } from '../../core/clock/index.ts';
 import { localDay, loadHolidays, workingDaysBetween } from '../../core/clock/working-days.ts';
@@ -43,6 +43,28 @@ export async function staffFile(ctx: Ctx, reference: string) {
   ]);
   const duplicateOf = r.duplicate_of_id ? (await repo.referencesOf(db, ctx.commune.id, [r.duplicate_of_id]))[0]?.reference ?? null : null;
   return { request: r, events, photos, followers, contests, staff: staff.map((s) => ({ id: s.id, name: s.name })), duplicates: duplicates.map((d) => d.reference), duplicateOf, handler };
+}
+
+/**
+ * Refuses (401/403, or 404 for an unknown reference) before any input is read: a refused caller learns
+ * nothing of the form and changes nothing. The action re-checks inside its transaction.
+ */
+async function authorizeHandler(ctx: Ctx, reference: string): Promise<void> {
+  if (!ctx.actor) throw new UnauthenticatedError();
+  const r = await loadByReference(rq(ctx.db), ctx, reference);
+  authorize(ctx, 'requests.handle', { institutionId: r.institution_id });
+}
+
+/** The staff file's answer form: the new status names the action. */
+export async function answer(ctx: Ctx, reference: string, input: Record<string, unknown>, photo?: Upload) {
+  await authorizeHandler(ctx, reference);
+  switch (input.status) {
+    case 'acknowledged': return acknowledge(ctx, reference, input);
+    case 'in_progress': return startWork(ctx, reference, input);
+    case 'resolved': return resolve(ctx, reference, input, photo);
+    case 'rejected': return reject(ctx, reference, input);
+    default: throw new ValidationError({ status: { key: 'errors.required' } });
+  }
 }
 
 export function canHandle(ctx: Ctx, institutionId: number): boolean {
@@ -96,6 +118,7 @@ const noteSchema = z.object({ note: optionalText(4000) });
 const requiredNoteSchema = z.object({ note: text(4000) });
 
 export async function acknowledge(ctx: Ctx, reference: string, input: unknown) {
+  await authorizeHandler(ctx, reference);
   const { note } = parseInput(noteSchema, input);
   return staffAction(ctx, reference, 'acknowledge', async (db, r, now) => {
     const at = iso(now);
@@ -105,6 +128,7 @@ export async function acknowledge(ctx: Ctx, reference: string, input: unknown) {
 }
 
 export async function startWork(ctx: Ctx, reference: string, input: unknown) {
+  await authorizeHandler(ctx, reference);
   const { note } = parseInput(noteSchema, input);
   return staffAction(ctx, reference, 'start', async (db, r, now) => {
     const at = iso(now);
@@ -114,6 +138,7 @@ export async function startWork(ctx: Ctx, reference: string, input: unknown) {
 }
 
 export async function resolve(ctx: Ctx, reference: string, input: unknown, photo?: Upload) {
+  await authorizeHandler(ctx, reference);
   const { note } = parseInput(requiredNoteSchema, input);
   const prepared = photo ? await prepareImage(photo, { maxBytes: MAX_PHOTO_BYTES, field: 'photo' }) : null;
   return staffAction(ctx, reference, 'resolve', async (db, r, now) => {
@@ -137,6 +162,7 @@ const rejectSchema = z.object({
 });
 
 export async function reject(ctx: Ctx, reference: string, input: unknown) {
+  await authorizeHandler(ctx, reference);
   const data = parseInput(rejectSchema, input);
   if (data.reason === 'duplicate' && !data.duplicate_of) throw new RuleError('errors.required', {}, 'duplicate_of');
   if (data.reason === 'not_competent' && !data.referral) throw new RuleError('errors.required', {}, 'referral');
@@ -189,6 +215,7 @@ async function moveFollowers(db: RqDB, ctx: Ctx, fromId: number, toId: number) {
 const assignSchema = z.object({ assignee_id: optionalInt(1) });
 
 export async function assign(ctx: Ctx, reference: string, input: unknown) {
+  await authorizeHandler(ctx, reference);
   const { assignee_id } = parseInput(assignSchema, input);
   return staffAction(ctx, reference, 'assign', async (db, r, now) => {
     if (assignee_id !== null) {
@@ -201,6 +228,7 @@ export async function assign(ctx: Ctx, reference: string, input: unknown) {
 }
 
 export async function addNote(ctx: Ctx, reference: string, input: unknown) {
+  await authorizeHandler(ctx, reference);
   const { note } = parseInput(requiredNoteSchema, input);
   return staffAction(ctx, reference, 'note', async (db, r, now) => {
     await db.updateTable('requests').set({ updated_at: iso(now) }).where('commune_id', '=', ctx.commune.id).where('id', '=', r.id).execute();
@@ -317,6 +345,7 @@ const rulingSchema = z.object({ decision: oneOf(['upheld', 'dismissed'] as const
 
 /** The mediator's public ruling; upholding the contest sends the request back to work. */
 export async function rule(ctx: Ctx, reference: string, input: unknown): Promise<string> {
+  authorize(ctx, 'requests.mediate');
   const data = parseInput(rulingSchema, input);
   const now = ctx.clock.now();
   return mutate(ctx, { permission: 'requests.mediate', action: 'request.rule', entity: 'request' }, async (trx) => {
@@ -376,6 +405,8 @@ export async function follow(ctx: Ctx, reference: string, input: unknown): Promi
 
 async function followerAction(ctx: Ctx, token: string, action: 'confirm' | 'unsubscribe'): Promise<string | null> {
   if (!/^[A-Za-z0-9_-]{16,64}$/.test(token)) return null;
+  // An unknown token changes nothing, so it writes nothing (not even an audit entry anyone could add at will).
+  if (!(await repo.findFollowerByToken(rq(ctx.db), ctx.commune.id, token))) return null;
   return mutate(ctx, { permission: null, action: `request.${action}`, entity: 'request' }, async (trx) => {
     const db = rq(trx);
     const f = await repo.findFollowerByToken(db, ctx.commune.id, token);
@@ -394,11 +425,13 @@ export const unsubscribe = (ctx: Ctx, token: string) => followerAction(ctx, toke
 
 // ---------- Moderation ----------
 
-export async function setPhotoHidden(ctx: Ctx, photoId: number, hidden: boolean): Promise<string> {
+/** Hides or shows a photo; with `reference`, only a photo of that request (the staff file's buttons). */
+export async function setPhotoHidden(ctx: Ctx, photoId: number, hidden: boolean, reference?: string): Promise<string> {
   return mutate(ctx, { permission: 'requests.moderate', action: hidden ? 'request.photo_hide' : 'request.photo_show', entity: 'request' }, async (trx) => {
     const db = rq(trx);
     const p = await repo.findPhoto(db, ctx.commune.id, photoId);
     if (!p) throw new NotFoundError();
+    if (reference !== undefined && (await repo.referencesOf(db, ctx.commune.id, [p.request_id]))[0]?.reference !== normalizeReference(reference)) throw new NotFoundError();
     await db.updateTable('request_photos').set({ hidden: hidden ? 1 : 0 }).where('commune_id', '=', ctx.commune.id).where('id', '=', photoId).execute();
     const ref = (await repo.referencesOf(db, ctx.commune.id, [p.request_id]))[0].reference;
     await addEvent(db, ctx, p.request_id, hidden ? 'photo_hidden' : 'photo_shown', false, { data: { photoId } });

@@ -10,5 +10,10 @@ export function siteModule(all: () => ModuleManifest[]): ModuleManifest {
     name: 'site',
     catalogs: { fr, ar, en },
     pages: sitePages(() => all().flatMap((m) => m.exports ?? [])),
+    access: {
+      'GET /:locale': 'public',
+      'GET /:locale/about': 'public',
+      'GET /:locale/open-data': 'public',
+    },
   };
 }

@@ -100,6 +100,9 @@ export function StaffFile({ d, forms, overdue }: { d: StaffFileData; forms: Reco
     <article>
       <Breadcrumbs items={[{ label: t('admin.home'), path: '/admin' }, { label: t('requests.queueTitle'), path: '/admin/requests' }, { label: r.reference }]} />
       <h1><span dir="ltr">{r.reference}</span> · <Tr value={d.category.name} /></h1>
+      {/* A refused form this state of the request no longer shows (an answer to a closed request, a ruling without a pending contest) */}
+      {!(d.handler && open) && <ErrorSummary form={{ values: {}, errors: { ...forms.answer.errors, ...forms.assign.errors }, formError: forms.answer.formError ?? forms.assign.formError }} labels={{ ...answerLabels, assignee_id: t('requests.assignee') }} />}
+      {!(d.contests.length > 0 && r.contest_status === 'pending' && view.can('requests.mediate')) && <ErrorSummary form={forms.ruling} labels={{ decision: t('requests.decision'), ruling: t('requests.ruling') }} />}
       <p><StatusBadge status={r.status} />{overdue && <> <OverdueBadge /></>}{r.escalated_at && <> <span class="badge bad">{t('requests.escalated')}</span></>}{r.sample ? <> <SampleBadge /></> : null} <a href={href(view, `/requests/${r.reference}`)}>{t('requests.seePublic')}</a></p>
       <dl class="kv">
         <dt>{t('requests.handledBy')}</dt><dd>{d.institution ? <><Tr value={d.institution.name} /> ({t(`institutions.kind.${d.institution.kind}`)})</> : '—'}</dd>
