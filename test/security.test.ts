@@ -3,6 +3,12 @@ import assert from 'node:assert/strict';
 import { startApp, Client, textOf, PASSWORD, type TestApp } from './helpers.ts';
 import { startSmtp } from './smtp.ts';
 import { drainOutbox } from '../src/core/mail/index.ts';
+import { sha256 } from '../src/core/auth/passwords.ts';
+import { redactUrl } from '../src/core/http/redact.ts';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 
 let t: TestApp;
 before(async () => { t = await startApp(); });
@@ -131,4 +137,189 @@ test('errors never show a stack trace; oversized bodies are refused', async () =
   const bad = await c.request('POST', '/fr/register', '{"x":', { 'content-type': 'application/json' });
   assert.ok(bad.status >= 400 && bad.status < 500, `status ${bad.status}`);
   assert.doesNotMatch(bad.text, /at .*\.ts:\d+|SyntaxError/);
+});
+
+// ---------- Sessions and password resets, server-side (issue 5) ----------
+
+/** One more app for the tests below that need real rate limits (factor 1) and the HTTPS setup (one proxy hop, HSTS). */
+let strictApp: Promise<TestApp> | undefined;
+const strict = () => (strictApp ??= startApp({ baseUrl: 'https://commune.example', rateLimitFactor: 1 }));
+after(async () => { if (strictApp) await (await strictApp).close(); });
+
+/** The reset link of the latest mail queued for an address (the outbox table: no SMTP needed). */
+async function resetPathFor(email: string): Promise<string> {
+  const c = new Client(t.url);
+  await c.get('/fr/password/forgot');
+  assert.equal((await c.post('/fr/password/forgot', { email })).status, 200);
+  const mail = await (t.database.db as any).selectFrom('outbox').select('body_text').where('to_addr', '=', email).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+  return new URL(mail.body_text.match(/https?:\/\/\S+\/password\/reset\/[A-Za-z0-9_-]+/)![0]).pathname;
+}
+
+async function canLogin(email: string, password: string): Promise<boolean> {
+  const c = new Client(t.url);
+  await c.get('/fr/login');
+  return (await c.post('/fr/login', { email, password })).status === 303;
+}
+
+test('an expired reset link is refused, on the page and on submission, and the password stays unchanged', async () => {
+  const { email } = await t.user('citizen');
+  const path = await resetPathFor(email);
+  const c = new Client(t.url);
+  assert.equal((await c.get(path)).status, 200, 'valid while fresh');
+  // Time passes: the link's expiry (60 minutes) is behind us.
+  await (t.database.db as any).updateTable('password_resets').set({ expires_at: new Date(Date.now() - 60_000).toISOString() })
+    .where('token_hash', '=', sha256(path.split('/').pop()!)).execute();
+  const page = await c.get(path);
+  assert.equal(page.status, 410);
+  assert.match(textOf(page.text), /n’est plus valable/);
+  await c.get('/fr/password/forgot');
+  const post = await c.post(path, { password: 'an attacker passphrase' });
+  assert.equal(post.status, 422);
+  assert.ok(await canLogin(email, PASSWORD), 'the old password still works');
+  assert.ok(!(await canLogin(email, 'an attacker passphrase')), 'the new one was not set');
+});
+
+test('a reset ends the other outstanding links and every session; the old session cookie is dead when replayed', async () => {
+  const { email } = await t.user('citizen');
+  const signedIn = new Client(t.url);
+  await signedIn.login(email);
+  const oldSid = signedIn.cookies.get('sid')!;
+  const first = await resetPathFor(email);
+  const second = await resetPathFor(email);
+  const c = new Client(t.url);
+  await c.get(second);
+  assert.equal((await c.post(second, { password: 'the chosen passphrase' })).status, 303);
+  assert.equal((await c.get(first)).status, 410, 'an older link no longer works');
+  await c.get('/fr/password/forgot');
+  assert.equal((await c.post(first, { password: 'a later passphrase!' })).status, 422);
+  const replay = new Client(t.url);
+  replay.cookies.set('sid', oldSid);
+  assert.equal((await replay.get('/fr/account')).status, 303, 'the session from before the reset is gone on the server');
+  assert.ok(await canLogin(email, 'the chosen passphrase'));
+});
+
+test('password-forgot answers the same for known and unknown addresses, and is rate-limited alike', async () => {
+  const s = await strict();
+  const { email } = await s.user('citizen');
+  const c = new Client(s.url);
+  const answer = async (address: string) => {
+    await c.get('/fr/password/forgot');
+    const res = await c.post('/fr/password/forgot', { email: address });
+    // The page echoes the typed address and carries a fresh CSRF token: both set aside, the rest must be identical.
+    return { status: res.status, text: textOf(res.text.replace(/name="_csrf" value="[^"]*"/g, '')).replaceAll(address, 'ADDRESS') };
+  };
+  const known = await answer(email);
+  const unknown = await answer('nobody-here@test.local');
+  assert.equal(known.status, 200);
+  assert.deepEqual(unknown, known, 'the same page for an unknown address');
+  assert.match(known.text, /Si un compte existe avec cette adresse/);
+  const statuses = [known.status, unknown.status];
+  for (let i = 0; i < 4; i++) statuses.push((await answer(i % 2 ? email : 'ghost@test.local')).status);
+  assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429], 'five a minute per address');
+  assert.equal((await answer(email)).status, 429, 'a known address is limited the same way');
+  const mails = await (s.database.db as any).selectFrom('outbox').select('id').where('to_addr', '=', email).execute();
+  assert.equal(mails.length, 2, 'a mail per accepted request for the known address, none once limited');
+});
+
+test('an expired session is signed out on the server; a disabled account loses its sessions', async () => {
+  const { email, id } = await t.user('citizen');
+  const c = new Client(t.url);
+  await c.login(email);
+  assert.equal((await c.get('/fr/account')).status, 200);
+  await (t.database.db as any).updateTable('sessions').set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+    .where('token_hash', '=', sha256(c.cookies.get('sid')!)).execute();
+  const expired = await c.get('/fr/account');
+  assert.equal(expired.status, 303);
+  assert.match(expired.location ?? '', /\/fr\/login/);
+  const d = new Client(t.url);
+  await d.login(email);
+  assert.equal((await d.get('/fr/account')).status, 200);
+  await (t.database.db as any).updateTable('users').set({ disabled: 1 }).where('id', '=', id).execute();
+  assert.equal((await d.get('/fr/account')).status, 303, 'a disabled account is signed out at once');
+  assert.ok(!(await canLogin(email, PASSWORD)), 'and cannot sign in');
+});
+
+test('a session id set before login is never adopted (fixation)', async () => {
+  const { email } = await t.user('citizen');
+  const c = new Client(t.url);
+  const planted = 'attacker-chosen-session-id-0123456789';
+  c.cookies.set('sid', planted);
+  await c.login(email);
+  assert.notEqual(c.cookies.get('sid'), planted);
+  const attacker = new Client(t.url);
+  attacker.cookies.set('sid', planted);
+  assert.equal((await attacker.get('/fr/account')).status, 303);
+  const n = await (t.database.db as any).selectFrom('sessions').select('id').where('token_hash', '=', sha256(planted)).execute();
+  assert.equal(n.length, 0);
+});
+
+test('behind the HTTPS proxy, a forged X-Forwarded-For does not dodge the rate limit', async () => {
+  const s = await strict();
+  const c = new Client(s.url);
+  const statuses: number[] = [];
+  for (let i = 0; i < 12; i++) {
+    await c.get('/fr/login');
+    // The client writes any X-Forwarded-For it likes; the proxy appends the address it really saw.
+    const body = new URLSearchParams({ _csrf: c.csrf(), email: 'someone@test.local', password: 'still wrong!!' }).toString();
+    statuses.push((await c.request('POST', '/fr/login', body, { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': `10.9.${i}.1, 203.0.113.9` })).status);
+  }
+  assert.deepEqual(statuses.slice(0, 10), Array(10).fill(422));
+  assert.equal(statuses[11], 429);
+});
+
+test('logs keep request URLs without the secrets they may carry', async () => {
+  assert.equal(redactUrl('/fr/password/reset/abcDEF123_-x'), '/fr/password/reset/[redacted]');
+  assert.equal(redactUrl('/ar/requests/track/K7QM-9XH2-PT4A/feedback'), '/ar/requests/track/[redacted]/feedback');
+  assert.equal(redactUrl('/fr/requests/unsubscribe/tok?x=1'), '/fr/requests/unsubscribe/[redacted]?x=1');
+  assert.equal(redactUrl('/open311/v2/requests.json?status=open&api_key=co_secret&x=1'), '/open311/v2/requests.json?status=open&api_key=[redacted]&x=1');
+  assert.equal(redactUrl('/fr/requests/lookup?q=K7QM-9XH2-PT4A'), '/fr/requests/lookup?q=[redacted]');
+  assert.equal(redactUrl('/fr/requests/TET-2026-000001'), '/fr/requests/TET-2026-000001');
+  // The real logger of the app, in a process of its own (its output is the evidence).
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'commune-log-'));
+  try {
+    const root = path.resolve(import.meta.dirname, '..');
+    const script = path.join(dir, 'run.mts');
+    fs.writeFileSync(script, `
+      import { loadConfig } from ${JSON.stringify(path.join(root, 'src/config.ts'))};
+      import { prepare, buildApp } from ${JSON.stringify(path.join(root, 'src/app.ts'))};
+      const config = loadConfig({}, { dataDir: ${JSON.stringify(dir)}, demo: false, logLevel: 'info', mailWorker: false, port: 0, host: '127.0.0.1' });
+      const { database } = await prepare(config);
+      const app = await buildApp(config, database);
+      for (const url of ['/fr/password/reset/SECRETRESET123', '/fr/requests/track/SECR-ETCO-DE99', '/open311/v2/services.json?api_key=SECRETKEY456', '/fr/requests/lookup?q=SECR-ETCO-DE98'])
+        await app.inject({ method: 'GET', url });
+      await app.close();
+      await database.close();
+    `);
+    const out = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: root, encoding: 'utf8', env: { ...process.env, DATABASE_URL: '', TEST_DATABASE_URL: '' } });
+    assert.equal(out.status, 0, out.stderr);
+    assert.match(out.stdout, /"url":"\/fr\/password\/reset\/\[redacted\]"/, 'requests are logged');
+    assert.doesNotMatch(out.stdout + out.stderr, /SECRETRESET123|SECR-ETCO-DE99|SECRETKEY456|SECR-ETCO-DE98/);
+  } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('signing out tells the browser to drop what it cached of the session', async () => {
+  const { email } = await t.user('citizen');
+  const c = new Client(t.url);
+  await c.login(email);
+  const account = await c.get('/fr/account');
+  assert.match(account.headers.get('cache-control') ?? '', /no-store/, 'a signed-in page is not kept by caches');
+  const out = await c.post('/fr/logout', {});
+  assert.equal(out.status, 303);
+  assert.equal(out.headers.get('clear-site-data'), '"cache"');
+});
+
+test('behind HTTPS: HSTS for a year with subdomains; every answer framed by a strict CSP and referrer policy', async () => {
+  const s = await strict();
+  for (const p of ['/fr/', '/fr/requests', '/api/plans.json', '/open311/v2/services.json', '/fr/no-such-page', '/static/site.css']) {
+    const res = await fetch(s.url + p);
+    const h = (k: string) => res.headers.get(k) ?? '';
+    assert.match(h('strict-transport-security'), /max-age=31536000; includeSubDomains/, `${p} HSTS`);
+    assert.match(h('content-security-policy'), /object-src 'none'/, `${p} CSP`);
+    assert.match(h('content-security-policy'), /base-uri 'none'/);
+    assert.match(h('content-security-policy'), /frame-ancestors 'none'/);
+    assert.match(h('content-security-policy'), /upgrade-insecure-requests/);
+    assert.equal(h('referrer-policy'), 'same-origin');
+    assert.equal(h('x-content-type-options'), 'nosniff');
+    if (!p.startsWith('/static/')) assert.match(h('content-type'), /charset=utf-8/, `${p} names its charset`);
+  }
 });

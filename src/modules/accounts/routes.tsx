@@ -17,11 +17,14 @@ export async function accountPages(app: FastifyInstance) {
   });
   app.post('/login', limited(cfg(), 10), async (req, reply) => {
     const next = safeLocalPath((req.body as any)?.next, `/${req.locale}/`);
-    return submitForm(req, reply, () => svc.login(req.ctx, req.body),
+    return submitForm(req, reply, async () => {
+      const token = await svc.login(req.ctx, req.body);
+      // A fresh session id at every login; the old one is ended before the answer (awaited: no window, no unhandled rejection).
+      if (req.sessionToken) await svc.logout(req.ctx, req.sessionToken);
+      return token;
+    },
       (form, status) => reply.page(req.t('accounts.loginTitle'), <LoginPage form={form} next={next} />, status),
       (token) => {
-        // A fresh session id at every login; the old one is ended.
-        if (req.sessionToken) void svc.logout(req.ctx, req.sessionToken);
         reply.setCookie(SESSION_COOKIE, token, sessionCookieOptions(cfg()));
         reply.flash('success', 'accounts.welcome');
         return reply.redirect(next, 303);
@@ -41,6 +44,8 @@ export async function accountPages(app: FastifyInstance) {
   app.post('/logout', async (req, reply) => {
     await svc.logout(req.ctx, req.sessionToken);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    // The browser drops the pages it kept of the signed-in session (the back button shows nothing personal).
+    reply.header('clear-site-data', '"cache"');
     reply.flash('info', 'accounts.loggedOut');
     return reply.to('/');
   });
@@ -54,7 +59,7 @@ export async function accountPages(app: FastifyInstance) {
   app.get('/password/reset/:token', async (req, reply) => {
     const token = (req.params as any).token as string;
     const valid = (await svc.checkResetToken(req.ctx, token)) !== null;
-    return reply.page(req.t('accounts.resetTitle'), <ResetPage form={emptyForm()} token={token} valid={valid} />, valid ? 200 : 410);
+    return reply.noStore().page(req.t('accounts.resetTitle'), <ResetPage form={emptyForm()} token={token} valid={valid} />, valid ? 200 : 410);
   });
   app.post('/password/reset/:token', limited(cfg(), 10), async (req, reply) => {
     const token = (req.params as any).token as string;

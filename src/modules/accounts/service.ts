@@ -90,6 +90,8 @@ export async function resetPassword(ctx: Ctx, token: string, input: unknown): Pr
     // Single use, even under two parallel submissions: only one update matches.
     const used = await trx.updateTable('password_resets').set({ used_at: iso() }).where('commune_id', '=', ctx.commune.id).where('id', '=', row.id).where('used_at', 'is', null).executeTakeFirst();
     if (Number(used.numUpdatedRows) !== 1) throw new RuleError('accounts.resetInvalid');
+    // The account's other outstanding links die with this one (an older mail must not reset it again).
+    await trx.updateTable('password_resets').set({ used_at: iso() }).where('commune_id', '=', ctx.commune.id).where('user_id', '=', row.user_id).where('used_at', 'is', null).execute();
     await trx.updateTable('users').set({ password_hash: hash }).where('commune_id', '=', ctx.commune.id).where('id', '=', row.user_id).execute();
     await destroyUserSessions(trx, ctx.commune.id, row.user_id);
     return { result: undefined, entityId: row.user_id };
@@ -109,6 +111,7 @@ export async function getUserWithGrants(ctx: Ctx, userId: number) {
 }
 
 export async function grantRole(ctx: Ctx, userId: number, input: unknown): Promise<void> {
+  authorize(ctx, 'accounts.grant');
   const data = parseInput(grantSchema, input);
   const role = data.role as Role;
   await mutate(ctx, { permission: 'accounts.grant', action: 'role.grant', entity: 'user' }, async (trx) => {
@@ -152,6 +155,7 @@ export async function addUserWithRole(ctx: Ctx, u: { email: string; name: string
     }
     const userId = await insertUser(trx, ctx.commune.id, u);
     await trx.insertInto('role_grants').values({ commune_id: ctx.commune.id, user_id: userId, role: u.role, institution_id: institutionId, granted_by: ctx.actor?.userId || null, created_at: iso() }).execute();
-    return { result: userId, entityId: userId, after: { email: u.email, role: u.role, institutionId } };
+    // No email in the audit trail: it is append-only and hash-chained, so personal data there could never be erased; the id names the account.
+    return { result: userId, entityId: userId, after: { role: u.role, institutionId } };
   });
 }
