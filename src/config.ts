@@ -19,6 +19,8 @@ export interface Config {
   logLevel: string;
   /** Run the outbox worker inside the server process. */
   mailWorker: boolean;
+  /** Memory for the anonymous page cache, in megabytes (0 turns it off). */
+  pageCacheMb: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -39,6 +41,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     rateLimitFactor: env.RATE_LIMIT_FACTOR === undefined ? 1 : Number(env.RATE_LIMIT_FACTOR),
     logLevel: env.LOG_LEVEL ?? 'info',
     mailWorker: env.MAIL_WORKER !== '0',
+    pageCacheMb: env.PAGE_CACHE_MB === undefined ? 32 : Number(env.PAGE_CACHE_MB),
   };
   return { ...base, ...overrides };
 }

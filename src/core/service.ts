@@ -1,4 +1,4 @@
-import type { DB, Engine, AnyDB } from './db/index.ts';
+import { sql, type DB, type Engine, type AnyDB } from './db/index.ts';
 import type { Commune } from './tenancy/index.ts';
 import type { Config } from '../config.ts';
 import { can, type Actor } from './auth/roles.ts';
@@ -38,25 +38,77 @@ export interface MutationSpec {
   scope?: { institutionId?: number | null };
   action: string;
   entity: string;
+  /**
+   * On SQLite, changes of this kind that arrive together share one transaction, hence one commit
+   * and one fsync (group commit), each inside its own savepoint with its own audit entry: a change
+   * that fails is rolled back alone, and none is acknowledged before the commit. For frequent
+   * independent inserts (citizens' reports); PostgreSQL already groups concurrent commits.
+   */
+  groupCommit?: boolean;
 }
+
+type Change<T> = (trx: AnyDB) => Promise<MutationOutcome<T>>;
 
 /**
  * The one way to change data: check the permission, run the change in a
  * transaction, and append the audit entry in that same transaction.
  */
-export async function mutate<T>(ctx: Ctx, spec: MutationSpec, fn: (trx: AnyDB) => Promise<MutationOutcome<T>>): Promise<T> {
+export async function mutate<T>(ctx: Ctx, spec: MutationSpec, fn: Change<T>): Promise<T> {
   if (spec.permission) authorize(ctx, spec.permission, spec.scope);
-  return ctx.db.transaction().execute(async (trx) => {
-    const out = await fn(trx);
-    await appendAudit(trx, {
-      communeId: ctx.commune.id,
-      actorId: ctx.actor?.userId || null,
-      action: spec.action,
-      entity: spec.entity,
-      entityId: out.entityId,
-      before: out.before,
-      after: out.after,
-    });
-    return out.result;
+  if (spec.groupCommit && ctx.engine === 'sqlite') return grouped(ctx, spec, fn);
+  return ctx.db.transaction().execute((trx) => apply(ctx, spec, fn, trx));
+}
+
+/** Runs one change and appends its audit entry, in the caller's transaction. */
+async function apply<T>(ctx: Ctx, spec: MutationSpec, fn: Change<T>, trx: AnyDB): Promise<T> {
+  const out = await fn(trx);
+  await appendAudit(trx, {
+    communeId: ctx.commune.id,
+    actorId: ctx.actor?.userId || null,
+    action: spec.action,
+    entity: spec.entity,
+    entityId: out.entityId,
+    before: out.before,
+    after: out.after,
   });
+  return out.result;
+}
+
+interface Pending { ctx: Ctx; spec: MutationSpec; fn: Change<unknown>; resolve(v: unknown): void; reject(e: unknown): void }
+const queues = new WeakMap<DB, Pending[]>();
+
+function grouped<T>(ctx: Ctx, spec: MutationSpec, fn: Change<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let queue = queues.get(ctx.db);
+    if (!queue) {
+      queues.set(ctx.db, (queue = []));
+      // Everything that reaches this point during the current turn of the event loop joins the group.
+      setImmediate(() => { queues.delete(ctx.db); void commitGroup(ctx.db, queue!); });
+    }
+    queue.push({ ctx, spec, fn: fn as Change<unknown>, resolve: resolve as (v: unknown) => void, reject });
+  });
+}
+
+async function commitGroup(db: DB, group: Pending[]): Promise<void> {
+  let outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[];
+  try {
+    outcomes = await db.transaction().execute(async (trx) => {
+      const out: typeof outcomes = [];
+      for (const p of group) {
+        await sql`savepoint change`.execute(trx);
+        try {
+          out.push({ ok: true, value: await apply(p.ctx, p.spec, p.fn, trx) });
+        } catch (error) {
+          await sql`rollback to savepoint change`.execute(trx);
+          out.push({ ok: false, error });
+        }
+        await sql`release savepoint change`.execute(trx);
+      }
+      return out;
+    });
+  } catch (error) {
+    for (const p of group) p.reject(error);
+    return;
+  }
+  group.forEach((p, i) => { const o = outcomes[i]; if (o.ok) p.resolve(o.value); else p.reject(o.error); });
 }

@@ -24,6 +24,7 @@ import { AppError, UnauthenticatedError } from './errors.ts';
 import { renderDocument } from '../ui/render.tsx';
 import type { NavItem, View } from '../ui/view.ts';
 import { ErrorPage } from '../ui/error-page.tsx';
+import { pageCache, CSRF_PLACEHOLDER } from './page-cache.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -39,6 +40,8 @@ declare module 'fastify' {
     flash(kind: 'success' | 'error' | 'info', key: string, params?: Record<string, unknown>): FastifyReply;
     /** Redirects to a path inside the current locale. */
     to(path: string): FastifyReply;
+    /** Keeps the answer out of every cache (shared, browser, and the page cache): personal or capability pages. */
+    noStore(): FastifyReply;
   }
 }
 
@@ -51,6 +54,7 @@ export interface CoreOptions {
   cookieSecret: string;
 }
 
+const PRIVATE = 'private, no-store';
 const PUBLIC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../public');
 
 /** Paths that are machine APIs: JSON errors, no CSRF (they authenticate by key, not cookie). */
@@ -59,7 +63,9 @@ export const isApiPath = (url: string) => url.startsWith('/api/') || url.startsW
 /** A local path only: never another host (open-redirect safe). */
 export function safeLocalPath(next: unknown, fallback: string): string {
   if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || /[\r\n]/.test(next)) return fallback;
-  return next;
+  // A Location header takes printable ASCII only: a NUL, a tab (which browsers drop, turning "/\t/x" into "//x") or
+  // Arabic letters from a path parameter are percent-encoded, instead of making Node throw after the change is saved.
+  return next.replace(/[^\x21-\x7e]/gu, (c) => { try { return encodeURIComponent(c); } catch { return ''; } });
 }
 
 export const corePlugin = fp(async (app: FastifyInstance, opts: CoreOptions) => {
@@ -140,6 +146,13 @@ export const corePlugin = fp(async (app: FastifyInstance, opts: CoreOptions) => 
       req.actor = await loadActor(database.db, commune.id, token);
     }
   });
+  pageCache(app, database.db, config.pageCacheMb * 1024 * 1024);
+
+  // A NUL character has no place in text, and PostgreSQL cannot store one (nor compare with one: "invalid byte
+  // sequence"): refused wherever it comes, path, query or body (forms, JSON, file names), before any handler reads it.
+  app.addHook('preValidation', async (req) => {
+    if (hasNul(req.params) || hasNul(req.query) || hasNul(req.body)) throw new AppError(400, 'invalid_characters', 'errors.invalidCharacters');
+  });
 
   // Every form post carries the CSRF token (APIs authenticate with keys, not cookies).
   app.addHook('preHandler', (req, reply, done) => {
@@ -154,6 +167,14 @@ export const corePlugin = fp(async (app: FastifyInstance, opts: CoreOptions) => 
   app.decorateReply('flash', function (this: FastifyReply, kind: 'success' | 'error' | 'info', key: string, params?: Record<string, unknown>) {
     const text = this.request.t(key, params as any);
     return this.setCookie('flash', JSON.stringify({ kind, text }), { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure, maxAge: 60 });
+  });
+  app.decorateReply('noStore', function (this: FastifyReply) {
+    return this.header('cache-control', PRIVATE);
+  });
+  // What a signed-in visitor sees is theirs: no cache keeps it unless a route says otherwise.
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (req.actor && !reply.getHeader('cache-control')) reply.header('cache-control', PRIVATE);
+    return payload;
   });
   app.decorateReply('to', function (this: FastifyReply, p: string) {
     return this.redirect(`/${this.request.locale}${safeLocalPath(p, '/')}`, 303);
@@ -185,7 +206,64 @@ export const corePlugin = fp(async (app: FastifyInstance, opts: CoreOptions) => 
     }
     return reply.page(req.t(status === 404 ? 'errors.notFoundTitle' : 'errors.title'), <ErrorPage status={status} message={message} />, status);
   });
+
+  // Refusals Fastify makes before any hook runs (see `frameworkErrors` below): the same translated page as any
+  // other error, or the APIs' JSON error. The request here has none of the decorations, nor a session.
+  app.decorate('frameworkError', (err: { statusCode?: number }, req: FastifyRequest, reply: FastifyReply) => {
+    const url = req.raw.url ?? '/';
+    const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+    req.commune = tenancy.forHost(req.raw.headers.host)!;
+    req.locale = localeFromUrl(url) ?? negotiateLocale(req.raw.headers['accept-language']);
+    req.t = i18n.t(req.locale);
+    req.actor = null;
+    const message = req.t('errors.badRequest');
+    if (isApiPath(url) || !req.commune) return reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify({ error: 'bad_request', message }));
+    const html = renderDocument(viewFor(req, reply, opts.nav), req.t('errors.title'), <ErrorPage status={status} message={message} />);
+    return reply.code(status).type('text/html; charset=utf-8').send(html);
+  });
+  // Requests Node's HTTP parser refuses (headers over 16 kB, malformed request lines): a short page in the three
+  // languages, since neither the path nor the locale could be read.
+  app.decorate('clientErrorPage', (status: number) => {
+    const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+    const key = status === 431 ? 'errors.tooLarge' : 'errors.badRequest';
+    const part = (l: Locale) => `<section class="error-page" lang="${l}" dir="${l === 'ar' ? 'rtl' : 'ltr'}"><h1>${esc(i18n.t(l)('errors.title'))}</h1><p>${esc(i18n.t(l)(key))}</p>`
+      + `<p class="muted">${esc(i18n.t(l)('errors.status', { status }))}</p><p><a href="/${l}/">${esc(i18n.t(l)('errors.backHome'))}</a></p></section>`;
+    return `<!doctype html><html lang="${DEFAULT_LOCALE}"><head><meta charset="utf-8"><title>${esc(i18n.t(DEFAULT_LOCALE)('errors.title'))}</title>`
+      + `<link rel="stylesheet" href="/static/site.css"></head><body><main id="main"><div class="wrap">${(['fr', 'ar', 'en'] as Locale[]).map(part).join('')}</div></main></body></html>`;
+  });
 });
+
+/**
+ * Fastify's `frameworkErrors` option: a path that is not valid UTF-8 (FST_ERR_BAD_URL, 400) or a path parameter
+ * longer than `maxParamLength` (FST_ERR_MAX_PARAM_LENGTH, 414) gets the site's translated error page, not
+ * Fastify's English JSON.
+ */
+export function frameworkErrors(err: Error, req: FastifyRequest, reply: FastifyReply) {
+  const handler = (req.server as FastifyInstance & { frameworkError?: (e: Error, r: FastifyRequest, p: FastifyReply) => unknown }).frameworkError;
+  if (handler) return handler(err, req, reply);
+  return reply.code(400).send({ error: 'bad_request', message: err.message });
+}
+
+/** For Fastify's `clientErrorHandler` option (which it calls with the app as `this`): the answer to a request the HTTP parser refused. */
+export function clientErrorHandler(app: FastifyInstance, err: Error & { code?: string }, socket: import('node:stream').Duplex) {
+  // A reset connection: nobody is listening any more.
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const page = (app as FastifyInstance & { clientErrorPage?: (s: number) => string }).clientErrorPage?.(status) ?? '';
+  const reason = status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request';
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(page)}\r\nConnection: close\r\n\r\n${page}`);
+  }
+  socket.destroy(err);
+}
+
+/** Whether a parsed input (string, array, object, an upload's file name) holds a NUL character anywhere, keys included. */
+function hasNul(v: unknown, depth = 0): boolean {
+  if (typeof v === 'string') return v.includes('\u0000');
+  if (!v || typeof v !== 'object' || Buffer.isBuffer(v) || depth > 8) return false;
+  if (Array.isArray(v)) return v.some((x) => hasNul(x, depth + 1));
+  return Object.entries(v).some(([k, x]) => k.includes('\u0000') || hasNul(x, depth + 1));
+}
 
 function localeFromUrl(url: string): Locale | undefined {
   const seg = url.split('/')[1];
@@ -210,7 +288,10 @@ function viewFor(req: FastifyRequest, reply: FastifyReply, nav: NavItem[]): View
     query,
     actor: req.actor,
     commune: req.commune,
-    csrf: () => (token ??= reply.generateCsrf()),
+    csrf: () => {
+      if (req.pageCache) { reply.usedCsrf = true; return CSRF_PLACEHOLDER; }
+      return (token ??= reply.generateCsrf());
+    },
     flash,
     nav,
     can: (perm) => can(req.actor, perm),

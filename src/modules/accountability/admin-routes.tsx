@@ -235,7 +235,7 @@ export async function adminPlanPages(app: FastifyInstance) {
   app.get('/admin/plans/:slug/cycles/:code/matrix', (req, reply) => matrixPage(req, reply));
   app.get('/admin/plans/:slug/cycles/:code/matrix.csv', async (req, reply) => {
     const { filename, body } = await mx.matrixCsv(req.ctx, slug(req), code(req), queryString(req.query, 'department', 60) || undefined);
-    return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${filename}"`).header('cache-control', 'private, no-store').send(body);
+    return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${filename}"`).noStore().send(body);
   });
   app.post('/admin/plans/:slug/cycles/:code/matrix', async (req, reply) => {
     try {

@@ -119,8 +119,12 @@ export async function requestPages(app: FastifyInstance) {
     const r = await repo.findPublicByReference(rq(req.ctx.db), req.commune.id, reference);
     if (!r) throw new NotFoundError();
     const full = await repo.findFull(rq(req.ctx.db), req.commune.id, { id: r.id });
-    const code = recalledCode(req, reference);
-    return reply.page(req.t('requests.submittedTitle'), <Submitted reference={reference} code={code && full && trackingHash(code) === full.tracking_hash ? code : null} email={!!full?.reporter_email} />);
+    const recalled = recalledCode(req, reference);
+    const code = recalled && full && trackingHash(recalled) === full.tracking_hash ? recalled : null;
+    // The code is a key to the request: no cache may keep the page that shows it.
+    if (code) reply.noStore();
+    // "A mail was sent" only in the submitter's own browser: to anyone else it would tell whether the reporter left an address.
+    return reply.page(req.t('requests.submittedTitle'), <Submitted reference={reference} code={code} email={!!code && !!full?.reporter_email} />);
   });
 
   // ---------- Public list, exports, map ----------
@@ -160,7 +164,9 @@ export async function requestPages(app: FastifyInstance) {
         if (format === 'csv') chunk += `${columns.map((c) => csvCell(row[c])).join(',')}\r\n`;
         else { chunk += `${first ? '' : ','}\n${JSON.stringify(row)}`; first = false; }
       }
-      yield chunk;
+      // A Buffer, not the string: the rope of a thousand rows would wait in the stream's buffer,
+      // be promoted and grow the heap; as bytes the rows die young (issue 5, docs/PERFORMANCE.md).
+      yield Buffer.from(chunk);
       after = batch[batch.length - 1].id;
     }
     if (format === 'json') yield '\n]\n';
@@ -221,13 +227,15 @@ export async function requestPages(app: FastifyInstance) {
   });
 
   app.get('/requests/follow/:token', async (req, reply) => {
+    reply.noStore();
     const ref = await wf.confirmFollow(req.ctx, (req.params as { token: string }).token);
-    if (!ref) return reply.page(req.t('requests.followTitle'), <MessagePage title={req.t('requests.followTitle')} text={req.t('requests.tokenUnknown')} />, 404);
+    if (!ref) return reply.page(req.t('requests.followTitle'), <MessagePage title={req.t('requests.followTitle')} text={req.t('requests.tokenUnknown')} error />, 404);
     return reply.page(req.t('requests.followTitle'), <MessagePage title={req.t('requests.followTitle')} text={req.t('requests.followConfirmed', { reference: ref })} links={[{ label: ref, path: `/requests/${ref}` }]} />);
   });
 
   /** The one-click link of every mail. */
   app.get('/requests/unsubscribe/:token', async (req, reply) => {
+    reply.noStore();
     const ref = await wf.unsubscribe(req.ctx, (req.params as { token: string }).token);
     const title = req.t('requests.unsubscribeTitle');
     if (!ref) return reply.page(title, <MessagePage title={title} text={req.t('requests.unsubscribeGone')} />);
@@ -238,7 +246,7 @@ export async function requestPages(app: FastifyInstance) {
 
   async function reporterPage(req: FastifyRequest, reply: FastifyReply, key: wf.ReporterKey, base: string, forms?: Partial<{ feedback: FormState; contest: FormState }>, status = 200, outcome?: string) {
     const r = await wf.findForReporter(req.ctx, key);
-    return reply.page(req.t('requests.manageHeading', { reference: r.reference }), <ReporterPage r={r} base={base} options={wf.reporterOptions(r, req.ctx.clock.now())}
+    return reply.noStore().page(req.t('requests.manageHeading', { reference: r.reference }), <ReporterPage r={r} base={base} options={wf.reporterOptions(r, req.ctx.clock.now())}
       forms={{ feedback: forms?.feedback ?? emptyForm(), contest: forms?.contest ?? emptyForm() }} outcome={outcome ?? (OUTCOMES.includes(queryString(req.query, 'done', 30)) ? queryString(req.query, 'done', 30) : undefined)} />, status);
   }
 
