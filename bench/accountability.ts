@@ -2,6 +2,7 @@
  * Benchmark of the accountability module: `node --import tsx bench/accountability.ts [options]`.
  *
  *   --duration S      seconds per scenario (default 10)
+ *   --warmup S        seconds of warm-up before each run (default 2)
  *   --connections N   concurrent clients (default 10)
  *   --data DIR        keep the data directory (default: a temporary one, removed at the end)
  *
@@ -9,18 +10,11 @@
  * temporary schema), the Tétouan demo plus a plan of 200 commitments (10 axes × 19), 1,000 actions,
  * 500 indicators and 10,000 measurements, with two published cycles (2,000 action figures and 100
  * corrections). It serves it with bench/server.ts (which records the time each response spends
- * inside Fastify) and drives the public dashboard and a commitment page with autocannon, printing
- * the server time (median, p99), the client latency (median, p99) and requests per second.
+ * in the server) and drives the public dashboard and a commitment page with autocannon, printing
+ * the server time (median, p99), the client latency (median, p99), requests per second and the
+ * ratio to the ceiling (bench/lib.ts). `npm run bench` measures the demo plan under the whole load.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import net from 'node:net';
 import { parseArgs } from 'node:util';
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import autocannon from 'autocannon';
-import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { prepare } from '../src/app.ts';
 import { adb } from '../src/modules/accountability/repo.ts';
@@ -32,14 +26,12 @@ import { renderDocument } from '../src/core/ui/render.tsx';
 import { DashboardPage } from '../src/modules/accountability/views/dashboard.tsx';
 import { CommitmentPage } from '../src/modules/accountability/views/commitment.tsx';
 import { h } from 'preact';
+import { benchStore, describeStore, describeMachine, startServer, measure, ms, int, type BenchServer } from './lib.ts';
 
-const { values } = parseArgs({ options: { duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' }, data: { type: 'string' } } });
-const DURATION = Number(values.duration);
-const CONNECTIONS = Number(values.connections);
-const PG_URL = process.env.DATABASE_URL && /^postgres/.test(process.env.DATABASE_URL) ? process.env.DATABASE_URL : undefined;
-const dataDir = values.data ? path.resolve(values.data) : fs.mkdtempSync(path.join(os.tmpdir(), 'commune-bench-acc-'));
-const schema = PG_URL ? `bench_${randomBytes(4).toString('hex')}` : undefined;
-const env = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: PG_URL ?? '', DATABASE_SCHEMA: schema ?? '', LOG_LEVEL: 'silent', MAIL_WORKER: '0', RATE_LIMIT_FACTOR: '0' };
+const { values } = parseArgs({ options: { duration: { type: 'string', default: '10' }, warmup: { type: 'string', default: '2' }, connections: { type: 'string', default: '10' }, data: { type: 'string' } } });
+const RUN = { duration: Number(values.duration), warmup: Number(values.warmup), connections: Number(values.connections) };
+const store = benchStore({ data: values.data, prefix: 'commune-bench-acc' });
+const env = store.env;
 const SLUG = 'bench-200';
 const AXES = 10;
 const PER_AXIS = 19;
@@ -48,12 +40,7 @@ const INDICATORS = 500;
 const MEASUREMENTS_EACH = 20;
 const STATUSES = ['planned', 'in_progress', 'in_progress', 'done', 'delayed', 'cancelled'];
 
-const ms = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(1));
 const tr = (s: string) => JSON.stringify({ fr: s, ar: s, en: s });
-
-async function freePort(): Promise<number> {
-  return new Promise((res) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => res(p)); }); });
-}
 
 async function batches(db: AnyDB, table: string, rows: Record<string, unknown>[], size = 400): Promise<void> {
   for (let i = 0; i < rows.length; i += size) await db.insertInto(table).values(rows.slice(i, i + size)).execute();
@@ -139,26 +126,12 @@ async function build(): Promise<{ leaf: string; rows: number; ms: number }> {
   }
 }
 
-async function serve(port: number) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/server.ts'], { env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => { if (String(d).includes('ready')) resolve(); });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return child;
-}
-
-async function scenario(base: string, name: string, p: string) {
-  const check = await fetch(base + p);
-  if (check.status !== 200) throw new Error(`${p} answered ${check.status}`);
-  const bytes = (await check.text()).length;
-  for (let i = 0; i < 20; i++) await (await fetch(base + p)).text(); // warm-up
-  await fetch(`${base}/__bench/timings`);
-  const r = await autocannon({ url: base + p, connections: CONNECTIONS, duration: DURATION });
-  const server = await (await fetch(`${base}/__bench/timings`)).json() as { n: number; p50: number; p99: number };
+async function scenario(server: BenchServer, name: string, p: string) {
+  const m = await measure(server, { path: p }, RUN);
   console.log(`${name.padEnd(18)} ${p}`);
-  console.log(`  page ${(bytes / 1024).toFixed(0)} KB · server time median ${ms(server.p50)} ms, p99 ${ms(server.p99)} ms · client latency median ${ms(r.latency.p50)} ms, p99 ${ms(r.latency.p99)} ms · ${r.requests.average.toFixed(0)} req/s (${CONNECTIONS} connections, ${DURATION} s, ${r.non2xx} non-2xx)`);
-  return { name, server, latency: r.latency, rps: r.requests.average };
+  console.log(`  page ${(m.bytes / 1024).toFixed(0)} KB · server time median ${ms(m.server.p50)} ms, p99 ${ms(m.server.p99)} ms · client latency median ${ms(m.run.p50)} ms, p99 ${ms(m.run.p99)} ms`
+    + ` · ${int(m.run.rps)} req/s, ceiling ${int(m.ceiling.rps)}, ratio ${m.ratio.toFixed(2)} (${RUN.connections} connections, ${RUN.duration} s, ${m.run.non2xx} non-2xx)`);
+  return m;
 }
 
 /**
@@ -199,28 +172,21 @@ async function uncached(leaf: string) {
 }
 
 async function main() {
-  console.log(`Building the benchmark plan in ${PG_URL ? `PostgreSQL schema ${schema}` : dataDir}…`);
-  const built = await build();
-  if (built.rows) console.log(`Plan ${SLUG}: ${AXES * (PER_AXIS + 1)} commitments, ${ACTIONS} actions, ${INDICATORS} indicators, ${INDICATORS * MEASUREMENTS_EACH} measurements (${built.rows.toLocaleString('en')} rows in ${(built.ms / 1000).toFixed(1)} s)`);
-  const port = await freePort();
-  const child = await serve(port);
-  const base = `http://127.0.0.1:${port}`;
+  console.log(`Building the benchmark plan in ${describeStore(store)}…`);
   try {
-    console.log(`Node ${process.version}, ${os.cpus().length} CPU, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-    await scenario(base, 'Dashboard', `/fr/plans/${SLUG}`);
-    await scenario(base, 'Dashboard, filter', `/fr/plans/${SLUG}?department=budget&status=in_progress`);
-    await scenario(base, 'Commitment page', `/fr/plans/${SLUG}/commitments/${built.leaf}`);
-    await scenario(base, 'Axis page', `/ar/plans/${SLUG}/commitments/2`);
+    const built = await build();
+    if (built.rows) console.log(`Plan ${SLUG}: ${AXES * (PER_AXIS + 1)} commitments, ${ACTIONS} actions, ${INDICATORS} indicators, ${INDICATORS * MEASUREMENTS_EACH} measurements (${built.rows.toLocaleString('en')} rows in ${(built.ms / 1000).toFixed(1)} s)`);
+    const server = await startServer(store);
+    try {
+      console.log(describeMachine());
+      await scenario(server, 'Dashboard', `/fr/plans/${SLUG}`);
+      await scenario(server, 'Dashboard, filter', `/fr/plans/${SLUG}?department=budget&status=in_progress`);
+      await scenario(server, 'Commitment page', `/fr/plans/${SLUG}/commitments/${built.leaf}`);
+      await scenario(server, 'Axis page', `/ar/plans/${SLUG}/commitments/2`);
+    } finally { await server.stop(); }
     await uncached(built.leaf);
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-    if (schema) {
-      const client = new pg.Client({ connectionString: PG_URL });
-      await client.connect();
-      try { await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`); } finally { await client.end(); }
-    }
-    if (!values.data) fs.rmSync(dataDir, { recursive: true, force: true });
+    await store.cleanup();
   }
 }
 

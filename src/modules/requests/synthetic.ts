@@ -1,6 +1,6 @@
 import { sql, type AnyDB, type Database } from '../../core/db/index.ts';
 import { createCounterTriggers, dropCounterTriggers, rebuildCounters } from '../../core/db/counters.ts';
-import { insertMany, resetIdSequence } from '../../core/db/bulk.ts';
+import { insertMany, resetIdSequence, analyzeTables } from '../../core/db/bulk.ts';
 import { appendAudit } from '../../core/audit/index.ts';
 import { seedHolidays, loadHolidays, isWorkingDay } from '../../core/clock/working-days.ts';
 import { DUMMY_HASH } from '../../core/auth/passwords.ts';
@@ -562,7 +562,135 @@ async function tableExists(db: AnyDB, table: string): Promise<boolean> {
   try { await db.selectFrom(table).select('id').limit(1).execute(); return true; } catch { return false; }
 }
 
-async function plansAndComments(db: AnyDB, r: Rng, s: Setup, requests: number, until: number, tables: { plans: boolean; comments: boolean }): Promise<{ rows: number; skipped?: string }> {
+const PLAN_AXES: [string, string][] = [
+  ['Transparence et accès à l’information', 'الشفافية والحصول على المعلومات'], ['Participation citoyenne', 'المشاركة المواطنة'],
+  ['Services de proximité de qualité', 'خدمات القرب ذات الجودة'], ['Redevabilité et intégrité', 'المساءلة والنزاهة'],
+];
+const PLAN_TOPICS: [string, string][] = [
+  ['Publier les données budgétaires', 'نشر المعطيات الميزانياتية'], ['Ouvrir les données des marchés publics', 'فتح معطيات الصفقات العمومية'],
+  ['Créer un guichet d’accès à l’information', 'إحداث شباك للحصول على المعلومات'], ['Organiser des budgets participatifs', 'تنظيم ميزانيات تشاركية'],
+  ['Associer les jeunes aux décisions', 'إشراك الشباب في القرارات'], ['Réduire les délais de traitement des réclamations', 'تقليص آجال معالجة الشكايات'],
+  ['Suivre la propreté des quartiers', 'تتبع نظافة الأحياء'], ['Publier les rapports d’audit', 'نشر تقارير الافتحاص'],
+  ['Former les élus à l’intégrité', 'تكوين المنتخبين في مجال النزاهة'], ['Rendre compte en séance publique', 'تقديم الحساب في جلسة عمومية'],
+];
+const PLAN_UNITS: [string, string, string][] = [['%', '%', '%'], ['documents', 'وثائق', 'documents'], ['jours', 'أيام', 'days'], ['participants', 'مشاركون', 'participants']];
+const ACTION_STATUSES = ['planned', 'in_progress', 'done', 'delayed', 'cancelled'] as const;
+
+/**
+ * A sample OGP plan for a commune that has none, in proportion to its requests (6 to 36
+ * commitments under four axes, a hundred thousand requests giving 25): three actions and two
+ * indicators per commitment, the last two half-year reporting cycles closed and published (a
+ * status and progress per action and cycle), and a quarterly measurement of each indicator over
+ * two years. Its own generator (seeded by the seed and the commune), so that the requests drawn
+ * before and after it do not depend on it. Returns the rows written.
+ */
+async function samplePlan(db: AnyDB, s: Setup, requests: number, until: number, seed: number): Promise<number> {
+  const pr = prng((seed * 7919) ^ [...s.slug].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) | 0, 11));
+  const t = (fr: string, ar: string, en = fr) => JSON.stringify({ fr, ar, en });
+  const untilDay = isoOf(until).slice(0, 10);
+  const year = Number(untilDay.slice(0, 4));
+  const created = isoOf(until - 800 * DAY);
+  const leaves = Math.max(6, Math.min(36, Math.round(requests / 4000)));
+  const institutions = (await db.selectFrom('institutions').select('id').where('commune_id', '=', s.id).where('kind', 'in', ['department', 'operator']).orderBy('id').execute())
+    .map((i: { id: number }) => i.id);
+  if (!institutions.length) return 0;
+  let rows = 0;
+  const { id: planId } = await db.insertInto('plans').values({
+    commune_id: s.id, slug: 'plan-exemple', kind: 'ogp', title: t('Plan d’action (exemple)', 'خطة العمل (نموذج)', 'Action plan (sample)'),
+    period_start: `${year - 2}-01-01`, period_end: `${year + 1}-12-31`, submitted_on: null, vision: t('Une commune ouverte (exemple)', 'جماعة منفتحة (نموذج)', 'An open commune (sample)'),
+    guidelines: '[]', objectives: '[]', cocreation: '{}', status: 'in_progress', created_at: created,
+  }).returning('id').executeTakeFirstOrThrow();
+  rows++;
+  const base = { commune_id: s.id, plan_id: planId, description: '{}', problem: '{}', ogp_values: '["transparency","participation"]', budget_note: '{}', sample: 1 };
+  const axes: number[] = [];
+  for (const [i, [fr, ar]] of PLAN_AXES.entries()) {
+    const { id } = await db.insertInto('commitments').values({ ...base, parent_id: null, number: String(i + 1), title: t(fr, ar), sort: i + 1, start_date: `${year - 2}-01-01`, end_date: `${year + 1}-12-31`, weight: null })
+      .returning('id').executeTakeFirstOrThrow();
+    axes.push(id);
+  }
+  const cols = ['commune_id', 'plan_id', 'parent_id', 'number', 'title', 'description', 'problem', 'ogp_values', 'budget_note', 'start_date', 'end_date', 'sort', 'weight', 'sample'];
+  const leafRows: unknown[][] = [];
+  for (let k = 0; k < leaves; k++) {
+    const a = k % axes.length, n = Math.floor(k / axes.length) + 1;
+    const [fr, ar] = PLAN_TOPICS[k % PLAN_TOPICS.length];
+    leafRows.push([s.id, planId, axes[a], `${a + 1}.${n}`, t(`${fr} (${a + 1}.${n})`, `${ar} (${a + 1}.${n})`), '{}', '{}', '["transparency"]', '{}', `${year - 2}-01-01`, `${year + pr.int(0, 1)}-12-31`, n, null, 1]);
+  }
+  await insertMany(db, 'commitments', cols, leafRows);
+  const leafIds = (await db.selectFrom('commitments').select('id').where('commune_id', '=', s.id).where('plan_id', '=', planId).where('parent_id', 'is not', null).orderBy('id').execute())
+    .map((c: { id: number }) => c.id);
+  const all = [...axes, ...leafIds];
+  await insertMany(db, 'commitment_institutions', ['commune_id', 'commitment_id', 'institution_id', 'role'], all.map((id, i) => [s.id, id, institutions[i % institutions.length], 'lead']));
+  rows += leafIds.length + axes.length + all.length;
+
+  const actions: unknown[][] = [], indicators: unknown[][] = [];
+  for (const [k, cid] of leafIds.entries()) {
+    const inst = institutions[k % institutions.length];
+    for (let i = 0; i < 3; i++) {
+      actions.push([s.id, cid, inst, t(`Action ${i + 1} de l’engagement`, `الإجراء ${i + 1} من الالتزام`), '{}', `${year - 2}-${String(1 + 3 * i).padStart(2, '0')}-01`,
+        `${year - 1 + i}-${String(pr.int(1, 12)).padStart(2, '0')}-28`, i, 1, created]);
+    }
+    for (let i = 0; i < 2; i++) {
+      const [ufr, uar, uen] = pr.pick(PLAN_UNITS);
+      const up = pr.chance(0.75);
+      const baseline = up ? pr.int(0, 40) : pr.int(40, 90);
+      indicators.push([s.id, cid, inst, i ? 'impact' : 'result', t(`Indicateur ${i + 1} de l’engagement`, `المؤشر ${i + 1} للالتزام`), '{}', t(ufr, uar, uen), up ? 'up' : 'down',
+        baseline, `${year - 2}-01-01`, up ? baseline + pr.int(20, 60) : Math.max(0, baseline - pr.int(20, 40)), `${year + 1}-12-31`, '{}', 'quarterly', i, 1, created]);
+    }
+  }
+  await insertMany(db, 'actions', ['commune_id', 'commitment_id', 'institution_id', 'title', 'expected_result', 'start_date', 'end_date', 'sort', 'sample', 'created_at'], actions);
+  await insertMany(db, 'indicators', ['commune_id', 'commitment_id', 'institution_id', 'kind', 'title', 'definition', 'unit', 'direction', 'baseline_value', 'baseline_date',
+    'target_value', 'target_date', 'source', 'frequency', 'sort', 'sample', 'created_at'], indicators);
+  rows += actions.length + indicators.length;
+
+  // The last two half-years that ended before `until`, closed and published.
+  const halves: { code: string; end: string }[] = [];
+  for (let y = year; halves.length < 2; y--) {
+    for (const [h, end] of [[2, `${y}-12-31`], [1, `${y}-06-30`]] as const) if (end < untilDay && halves.length < 2) halves.push({ code: `${y}-S${h}`, end });
+  }
+  halves.reverse();
+  const cycles: { id: number; end: string }[] = [];
+  for (const h of halves) {
+    const at = isoOf(Date.parse(`${h.end}T12:00:00Z`) + 30 * DAY);
+    const { id } = await db.insertInto('reporting_cycles').values({ commune_id: s.id, plan_id: planId, code: h.code, period_end: h.end, due_date: h.end, status: 'closed', opened_at: at, opened_by: null, closed_at: at, last_published_at: at })
+      .returning('id').executeTakeFirstOrThrow();
+    cycles.push({ id, end: h.end });
+  }
+  const actionIds = (await db.selectFrom('actions as a').innerJoin('commitments as m', 'm.id', 'a.commitment_id').select('a.id').where('a.commune_id', '=', s.id).where('m.plan_id', '=', planId).orderBy('a.id').execute())
+    .map((a: { id: number }) => a.id);
+  const updates: unknown[][] = [];
+  for (const aid of actionIds) {
+    let progress = 0;
+    for (const cy of cycles) {
+      progress = Math.min(100, progress + pr.int(0, 60));
+      const status = progress >= 100 ? 'done' : pr.weighted(ACTION_STATUSES, [1, 6, 0, 2, 0.2]);
+      const published = isoOf(Date.parse(`${cy.end}T12:00:00Z`) + 30 * DAY);
+      updates.push([s.id, aid, cy.id, cy.end, 1, status, status === 'done' ? 100 : progress, '', '', null, null, published, null, 1]);
+    }
+  }
+  await insertMany(db, 'action_updates', ['commune_id', 'action_id', 'cycle_id', 'period_end', 'version', 'status', 'progress', 'difficulties', 'note', 'supersedes_id', 'row_id',
+    'published_at', 'published_by', 'sample'], updates);
+  const indicatorRows = await db.selectFrom('indicators as i').innerJoin('commitments as m', 'm.id', 'i.commitment_id').select(['i.id', 'i.baseline_value', 'i.target_value'])
+    .where('i.commune_id', '=', s.id).where('m.plan_id', '=', planId).orderBy('i.id').execute() as { id: number; baseline_value: number; target_value: number }[];
+  const measurements: unknown[][] = [];
+  for (const ind of indicatorRows) {
+    let value = ind.baseline_value;
+    for (let q = 8; q >= 1; q--) {
+      // The quarters before the one `until` falls in, oldest first.
+      const d = new Date(Date.UTC(year, Math.floor(Number(untilDay.slice(5, 7)) - 1) - 3 * q, 1));
+      const quarter = Math.floor(d.getUTCMonth() / 3) + 1;
+      const end = new Date(Date.UTC(d.getUTCFullYear(), quarter * 3, 0)).toISOString().slice(0, 10);
+      if (end >= untilDay) continue;
+      value += ((ind.target_value - ind.baseline_value) / 12) * (0.3 + pr.next() * 1.4);
+      measurements.push([s.id, ind.id, null, `${d.getUTCFullYear()}-Q${quarter}`, end, 1, Math.round(value * 10) / 10, '', '', null, null, null, null,
+        isoOf(Date.parse(`${end}T12:00:00Z`) + 20 * DAY), null, 1]);
+    }
+  }
+  await insertMany(db, 'measurements', ['commune_id', 'indicator_id', 'cycle_id', 'period', 'period_end', 'version', 'value', 'source', 'note', 'supersedes_id', 'row_id',
+    'entered_by', 'validated_by', 'published_at', 'published_by', 'sample'], measurements);
+  return rows + cycles.length + updates.length + measurements.length;
+}
+
+async function plansAndComments(db: AnyDB, r: Rng, s: Setup, requests: number, until: number, seed: number, tables: { plans: boolean; comments: boolean }): Promise<{ rows: number; skipped?: string }> {
   if (!tables.plans) return { rows: 0, skipped: 'plans and comments (accountability module not installed)' };
   let rows = 0;
   // A savepoint: if these tables are not what this code expects, only this part is undone.
@@ -570,20 +698,7 @@ async function plansAndComments(db: AnyDB, r: Rng, s: Setup, requests: number, u
   try {
     let commitments = await db.selectFrom('commitments').select('id').where('commune_id', '=', s.id).execute();
     if (!commitments.length) {
-      const year = new Date(until).getUTCFullYear();
-      const t = (fr: string, ar: string) => JSON.stringify({ fr, ar, en: fr });
-      const { id: planId } = await db.insertInto('plans').values({
-        commune_id: s.id, slug: 'plan-exemple', kind: 'ogp', title: t('Plan d’action (exemple)', 'خطة العمل (نموذج)'), period_start: `${year - 1}-01-01`, period_end: `${year + 1}-12-31`,
-        submitted_on: null, vision: '{}', guidelines: '{}', objectives: '{}', cocreation: '{}', status: 'published', created_at: isoOf(until),
-      }).returning('id').executeTakeFirstOrThrow();
-      for (let i = 1; i <= 5; i++) {
-        await db.insertInto('commitments').values({
-          commune_id: s.id, plan_id: planId, parent_id: null, number: String(i), title: t(`Engagement ${i} (exemple)`, `الالتزام ${i} (نموذج)`), description: '{}', sort: i, sample: 1,
-          problem: '{}', ogp_values: '[]', start_date: null, end_date: null, budget_note: '{}', weight: null,
-        }).execute();
-        rows++;
-      }
-      rows++;
+      rows += await samplePlan(db, s, requests, until, seed);
       commitments = await db.selectFrom('commitments').select('id').where('commune_id', '=', s.id).execute();
     }
     if (tables.comments) {
@@ -626,7 +741,7 @@ export async function synthesize(database: Database, opts: SyntheticOptions): Pr
   const years = Array.from({ length: Math.ceil(days / 365) + 2 }, (_, i) => untilYear - Math.ceil(days / 365) + i);
   const tables = { plans: await tableExists(database.db, 'plans') && await tableExists(database.db, 'commitments'), comments: await tableExists(database.db, 'comments') };
 
-  return database.db.transaction().execute(async (trx) => {
+  const result = await database.db.transaction().execute(async (trx) => {
     const db = trx as AnyDB;
     await dropCounterTriggers(db, DASHBOARD_TRIGGER, 'requests');
     const targets: { slug: string; n: number }[] = [];
@@ -649,7 +764,7 @@ export async function synthesize(database: Database, opts: SyntheticOptions): Pr
       log(`${c.slug}: ${n.toLocaleString('en')} requests over ${days} days`);
       const filled = await fillCommune(db, database.sqlite, r, setup, n, { seed: opts.seed, days, until, firstId: nextId, log });
       nextId = filled.nextId;
-      const extra = await plansAndComments(db, r, setup, filled.requests, until, tables);
+      const extra = await plansAndComments(db, r, setup, filled.requests, until, opts.seed, tables);
       if (extra.skipped && !result.skipped.includes(extra.skipped)) result.skipped.push(extra.skipped);
       await appendAudit(db, { communeId: c.id, actorId: null, action: 'synthetic.load', entity: 'commune', entityId: c.slug, after: { requests: filled.requests, seed: opts.seed } });
       await rebuildCounters(db, dashboardSpecs, c.id);
@@ -659,8 +774,14 @@ export async function synthesize(database: Database, opts: SyntheticOptions): Pr
     }
     await createCounterTriggers(db, DASHBOARD_TRIGGER, dashboardSpecs);
     await resetIdSequence(db, 'requests');
-    result.ms = performance.now() - started;
-    result.rowsPerSecond = Math.round(result.rows / (result.ms / 1000));
     return result;
   });
+  // Fresh statistics for the planner: the tables are ten or a thousand times larger than before.
+  const loaded = ['users', 'role_grants', 'requests', 'request_events', 'request_followers', 'request_contests', ...new Set(dashboardSpecs.map((d) => d.target))];
+  if (tables.plans) loaded.push('plans', 'commitments', 'commitment_institutions', 'actions', 'indicators', 'reporting_cycles', 'action_updates', 'measurements');
+  if (tables.comments) loaded.push('comments');
+  await analyzeTables(database.db, loaded);
+  result.ms = performance.now() - started;
+  result.rowsPerSecond = Math.round(result.rows / (result.ms / 1000));
+  return result;
 }
