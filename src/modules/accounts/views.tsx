@@ -65,7 +65,7 @@ export function ResetPage({ form, token, valid }: { form: FormState; token: stri
     return (
       <section class="narrow">
         <h1>{t('accounts.resetTitle')}</h1>
-        <p>{t('accounts.resetInvalid')}</p>
+        <p class="flash error" role="alert">{t('accounts.resetInvalid')}</p>
         <p><a href={href(view, '/password/forgot')}>{t('accounts.forgotLink')}</a></p>
       </section>
     );

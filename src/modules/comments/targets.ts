@@ -26,7 +26,8 @@ export function isTargetType(type: string): boolean {
 /** The target, or null when the type is unknown or the thing does not exist in this commune. */
 export async function resolveTarget(ctx: Ctx, type: string, id: number): Promise<CommentTarget | null> {
   const r = resolvers.get(type);
-  if (!r || !Number.isInteger(id) || id < 1) return null;
+  // Ids are 32-bit integers: a larger number is no target (PostgreSQL would refuse to compare it).
+  if (!r || !Number.isInteger(id) || id < 1 || id > 2_147_483_647) return null;
   return r(ctx, id);
 }
 

@@ -225,7 +225,7 @@ export function ModerationPage({ data, form }: { data: Moderation; form: FormSta
       ) : (
         <>
           <h2>{t('comments.restoreTitle')}</h2>
-          {form.formError && <ErrorSummary form={form} labels={{}} />}
+          <ErrorSummary form={form} labels={{ reason: t('comments.hiddenReason') }} />
           <Form action={href(view, `/admin/comments/${c.id}/restore`)}>
             <p>{t('comments.restoreIntro')}</p>
             <div class="actions"><Button kind="secondary">{t('comments.restore')}</Button></div>

@@ -335,6 +335,8 @@ export function EditorPage({ report, titleForm, correctionForm, publishForm }: {
       <Breadcrumbs items={[adminCrumb(t), { label: t('monitoring.adminTitle'), path: '/admin/monitoring' }, { label: `${report.year} — ${tr(v.title, locale)}` }]} />
       <h1><Tr value={v.title} /> {report.sample && <SampleBadge />}</h1>
       <p>{t('monitoring.versionN', { n: v.version })} <Badge group="versionStatus" value={v.status} /> · <Tr value={report.plan.title} /> · {report.year}</p>
+      {/* A refusal of a form this state of the report does not show (publishing a published version, a second correction) */}
+      <ErrorSummary form={draft ? correctionForm : publishForm} labels={draft ? translatedLabels(t, 'note', t('monitoring.correctionNote')) : {}} />
       <ul class="actions">
         {hasPublished && <li><a href={href(view, `/monitoring/${report.id}`)}>{t('monitoring.publicPage')}</a></li>}
         <li><a href={href(view, `${base}/preview`)}>{t('monitoring.preview')}</a></li>

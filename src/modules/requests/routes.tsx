@@ -244,10 +244,10 @@ export async function requestPages(app: FastifyInstance) {
 
   // ---------- The reporter's page: by tracking code, or signed in ----------
 
-  async function reporterPage(req: FastifyRequest, reply: FastifyReply, key: wf.ReporterKey, base: string, forms?: Partial<{ feedback: FormState; contest: FormState }>, status = 200, outcome?: string) {
+  async function reporterPage(req: FastifyRequest, reply: FastifyReply, key: wf.ReporterKey, base: string, forms?: Partial<{ feedback: FormState; contest: FormState; hideName: FormState }>, status = 200, outcome?: string) {
     const r = await wf.findForReporter(req.ctx, key);
     return reply.noStore().page(req.t('requests.manageHeading', { reference: r.reference }), <ReporterPage r={r} base={base} options={wf.reporterOptions(r, req.ctx.clock.now())}
-      forms={{ feedback: forms?.feedback ?? emptyForm(), contest: forms?.contest ?? emptyForm() }} outcome={outcome ?? (OUTCOMES.includes(queryString(req.query, 'done', 30)) ? queryString(req.query, 'done', 30) : undefined)} />, status);
+      forms={{ feedback: forms?.feedback ?? emptyForm(), contest: forms?.contest ?? emptyForm(), hideName: forms?.hideName }} outcome={outcome ?? (OUTCOMES.includes(queryString(req.query, 'done', 30)) ? queryString(req.query, 'done', 30) : undefined)} />, status);
   }
 
   function reporterRoutes(prefix: string, keyOf: (req: FastifyRequest) => wf.ReporterKey, baseOf: (req: FastifyRequest) => string) {
@@ -262,7 +262,7 @@ export async function requestPages(app: FastifyInstance) {
         () => reply.to(`${baseOf(req)}?done=contested`)));
     app.post(`${prefix}/hide-name`, limited(cfg(), 10), async (req, reply) =>
       submitForm(req, reply, () => wf.hideName(req.ctx, keyOf(req)),
-        (_form, status) => reporterPage(req, reply, keyOf(req), baseOf(req), {}, status),
+        (form, status) => reporterPage(req, reply, keyOf(req), baseOf(req), { hideName: form }, status),
         () => reply.to(`${baseOf(req)}?done=name_hidden`)));
   }
   const codeOf = (req: FastifyRequest) => String((req.params as { code: string }).code ?? '');

@@ -376,7 +376,7 @@ export function ReporterPage({ r, base, options, forms, outcome }: {
   r: { reference: string; status: string; name_public: number; reporter_name: string | null; public_note: string | null; closed_at: string | null; contest_status: string };
   base: string;
   options: { hideName: boolean; feedback: boolean; canReopen: boolean; contest: boolean };
-  forms: { feedback: FormState; contest: FormState };
+  forms: { feedback: FormState; contest: FormState; hideName?: FormState };
   outcome?: string;
 }) {
   const view = useView();
@@ -388,6 +388,10 @@ export function ReporterPage({ r, base, options, forms, outcome }: {
       {outcome && <div class="flash info" role="status"><p>{t(`requests.outcome.${outcome}`)}</p></div>}
       <p><StatusBadge status={r.status} /> <a href={href(view, `/requests/${r.reference}`)}>{t('requests.seePublic')}</a></p>
       {r.contest_status !== 'none' && <p>{t(`requests.contestState.${r.contest_status}`)}</p>}
+      {/* A refusal of a form this state no longer shows (feedback already given, no contest possible, name already hidden) */}
+      {!options.feedback && <ErrorSummary form={forms.feedback} labels={{ fixed: t('requests.isFixed'), satisfaction: t('requests.satisfaction'), comment: t('requests.comment') }} />}
+      {!options.contest && <ErrorSummary form={forms.contest} labels={{ reason: t('requests.contestReason') }} />}
+      {forms.hideName && <ErrorSummary form={forms.hideName} labels={{}} />}
       {options.feedback && (
         <section aria-labelledby="feedback-title">
           <h2 id="feedback-title">{t('requests.feedbackTitle')}</h2>
@@ -426,12 +430,12 @@ export function ReporterPage({ r, base, options, forms, outcome }: {
   );
 }
 
-export function MessagePage({ title, text, links }: { title: string; text: string; links?: { label: string; path: string }[] }) {
+export function MessagePage({ title, text, links, error }: { title: string; text: string; links?: { label: string; path: string }[]; error?: boolean }) {
   const view = useView();
   return (
     <section class="narrow">
       <h1>{title}</h1>
-      <p>{text}</p>
+      {error ? <p class="flash error" role="alert">{text}</p> : <p>{text}</p>}
       {links && <ul>{links.map((l) => <li><a href={href(view, l.path)}>{l.label}</a></li>)}</ul>}
     </section>
   );
