@@ -54,7 +54,8 @@ export interface CoreOptions {
   cookieSecret: string;
 }
 
-const PRIVATE = 'private, no-store';
+/** The Cache-Control of personal and capability answers: no cache keeps them. */
+export const PRIVATE = 'private, no-store';
 const PUBLIC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../public');
 
 /** Paths that are machine APIs: JSON errors, no CSRF (they authenticate by key, not cookie). */

@@ -1,3 +1,4 @@
+import { PRIVATE } from '../../core/http/index.tsx';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import * as svc from './service.ts';
@@ -45,7 +46,7 @@ export async function accountabilityPages(app: FastifyInstance) {
     const inline = e.mime === 'application/pdf' || (e.mime ?? '').startsWith('image/');
     return reply.type(e.mime ?? 'application/octet-stream')
       .header('content-disposition', `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(e.original_name ?? 'file')}`)
-      .header('cache-control', e.visibility === 'public' ? 'public, max-age=3600' : 'private, no-store')
+      .header('cache-control', e.visibility === 'public' ? 'public, max-age=3600' : PRIVATE)
       .header('x-content-type-options', 'nosniff')
       .send(openStoredFile(app.appConfig.dataDir, req.commune.id, { sha256: e.sha256, kind: e.file_kind }));
   });

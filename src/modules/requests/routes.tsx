@@ -1,3 +1,4 @@
+import { PRIVATE } from '../../core/http/index.tsx';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { emptyForm, type FormState } from '../../core/ui/components.tsx';
@@ -279,7 +280,7 @@ export async function requestPages(app: FastifyInstance) {
       const r = await repo.findFull(rq(req.ctx.db), req.commune.id, { id: p.request_id });
       if (!r || !req.actor || !svc.canViewFile(req.ctx, r.institution_id)) throw new NotFoundError();
     }
-    return reply.type(p.mime).header('cache-control', p.hidden ? 'private, no-store' : 'public, max-age=86400')
+    return reply.type(p.mime).header('cache-control', p.hidden ? PRIVATE : 'public, max-age=86400')
       .header('content-disposition', 'inline').send(openStoredFile(cfg().dataDir, req.commune.id, p));
   });
 }
