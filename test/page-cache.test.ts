@@ -1,6 +1,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApp, Client, textOf, type TestApp } from './helpers.ts';
+import { startApp, Client, textOf, ENGINE, type TestApp } from './helpers.ts';
+import { openDatabase } from '../src/core/db/index.ts';
+import { appendAudit, FOREIGN_CHANGE_DELAY_MS } from '../src/core/audit/index.ts';
 import * as svc from '../src/modules/requests/service.ts';
 
 let t: TestApp;
@@ -64,4 +66,26 @@ test('signed-in visitors, flash messages and capability pages are never served f
   assert.equal(again.headers.get('cache-control'), 'private, no-store');
   assert.equal(again.status, 200);
   assert.ok(textOf(again.text).includes(reference));
+});
+
+test('visitors asking together for a page being rendered get that one rendering', async () => {
+  // A change first, so that the dashboard is not in the cache; then twenty visitors at once.
+  await svc.submitRequest(await anonCtx(), { category: 'eclairage', district: 'medina', description: 'Lampadaire, rendu partagé', q_nombre: '1' }, { channel: 'web' });
+  const answers = await Promise.all(Array.from({ length: 20 }, () => new Client(t.url).get('/fr/requests/dashboards')));
+  assert.ok(answers.every((a) => a.status === 200));
+  assert.deepEqual(answers.map((a) => a.headers.get('x-page-cache')).filter((h) => h !== 'hit'), ['miss'], 'rendered once');
+  assert.ok(answers.every((a) => a.text === answers[0].text));
+});
+
+test('a change made by another process is seen by the cache (SQLite at once, PostgreSQL within its delay)', async () => {
+  const c = new Client(t.url);
+  await c.get('/fr/plans');
+  assert.equal((await c.get('/fr/plans')).headers.get('x-page-cache'), 'hit');
+  // Another connection, as another process (a CLI command, a second server) would open it.
+  const other = await openDatabase({ databaseUrl: t.config.databaseUrl, schema: t.config.databaseSchema, dataDir: t.config.dataDir });
+  try {
+    await other.db.transaction().execute((trx) => appendAudit(trx, { communeId: t.commune.id, actorId: null, action: 'test.change', entity: 'commune', entityId: t.commune.slug }));
+  } finally { await other.close(); }
+  if (ENGINE === 'postgres') await new Promise((r) => setTimeout(r, FOREIGN_CHANGE_DELAY_MS + 50));
+  assert.equal((await c.get('/fr/plans')).headers.get('x-page-cache'), 'miss');
 });

@@ -3,7 +3,7 @@ import type { Commune } from './tenancy/index.ts';
 import type { Config } from '../config.ts';
 import { can, type Actor } from './auth/roles.ts';
 import { ForbiddenError, UnauthenticatedError } from './http/errors.ts';
-import { appendAudit } from './audit/index.ts';
+import { appendAudit, noteCommit } from './audit/index.ts';
 import type { Locale, T } from './i18n/index.ts';
 import type { Clock } from './clock/index.ts';
 
@@ -56,7 +56,9 @@ type Change<T> = (trx: AnyDB) => Promise<MutationOutcome<T>>;
 export async function mutate<T>(ctx: Ctx, spec: MutationSpec, fn: Change<T>): Promise<T> {
   if (spec.permission) authorize(ctx, spec.permission, spec.scope);
   if (spec.groupCommit && ctx.engine === 'sqlite') return grouped(ctx, spec, fn);
-  return ctx.db.transaction().execute((trx) => apply(ctx, spec, fn, trx));
+  const result = await ctx.db.transaction().execute((trx) => apply(ctx, spec, fn, trx));
+  noteCommit(ctx.db, ctx.commune.id);
+  return result;
 }
 
 /** Runs one change and appends its audit entry, in the caller's transaction. */
@@ -110,5 +112,6 @@ async function commitGroup(db: DB, group: Pending[]): Promise<void> {
     for (const p of group) p.reject(error);
     return;
   }
+  for (const p of group) noteCommit(db, p.ctx.commune.id);
   group.forEach((p, i) => { const o = outcomes[i]; if (o.ok) p.resolve(o.value); else p.reject(o.error); });
 }

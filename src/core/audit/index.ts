@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { lockCommune, type AnyDB } from '../db/index.ts';
+import { lockCommune, changeMark, type AnyDB } from '../db/index.ts';
 import { iso } from '../clock/index.ts';
 
 export const GENESIS = '0'.repeat(64);
@@ -124,6 +124,45 @@ export async function verifyAudit(db: AnyDB): Promise<VerifyResult> {
  * one indexed query whether what it computed earlier is still current.
  */
 export async function dataVersion(db: AnyDB, communeId: number): Promise<number> {
-  const r = await db.selectFrom('audit_log').select((eb) => eb.fn.max('id').as('v')).where('commune_id', '=', communeId).executeTakeFirst();
-  return Number(r?.v ?? 0);
+  const r = await db.selectFrom('audit_heads').select('last_id').where('commune_id', '=', communeId).executeTakeFirst();
+  return Number(r?.last_id ?? 0);
+}
+
+/** How long a PostgreSQL process trusts the version it read when it made no change itself (another process may have). */
+export const FOREIGN_CHANGE_DELAY_MS = 250;
+
+interface KnownVersion { version: number; mark: string | null; at: number }
+interface Versions { known: Map<number, KnownVersion>; generation: Map<number, number> }
+const versionsByDb = new WeakMap<object, Versions>();
+const versionsOf = (db: AnyDB) => {
+  let v = versionsByDb.get(db);
+  if (!v) versionsByDb.set(db, (v = { known: new Map(), generation: new Map() }));
+  return v;
+};
+
+/**
+ * `dataVersion`, read from the database only when it may have changed, for the hot paths (the page
+ * cache, on every anonymous page). On SQLite it is exact: the connection's change mark (rows it wrote,
+ * commits by other processes) says when to read again. On PostgreSQL this process's own changes are
+ * seen at once (`noteCommit`), another process's within FOREIGN_CHANGE_DELAY_MS.
+ */
+export function currentDataVersion(db: AnyDB, communeId: number): number | Promise<number> {
+  const v = versionsOf(db);
+  const mark = changeMark(db);
+  const now = mark ? mark() : null;
+  const k = v.known.get(communeId);
+  if (k && (mark ? now !== null && k.mark === now : Date.now() - k.at < FOREIGN_CHANGE_DELAY_MS)) return k.version;
+  const generation = v.generation.get(communeId) ?? 0;
+  return dataVersion(db, communeId).then((version) => {
+    // A change committed while this read ran: what it read may predate it, so it is not kept.
+    if ((v.generation.get(communeId) ?? 0) === generation) v.known.set(communeId, { version, mark: now, at: Date.now() });
+    return version;
+  });
+}
+
+/** After a commit that appended to a commune's audit chain: this process reads its version again. */
+export function noteCommit(db: AnyDB, communeId: number): void {
+  const v = versionsOf(db);
+  v.known.delete(communeId);
+  v.generation.set(communeId, (v.generation.get(communeId) ?? 0) + 1);
 }

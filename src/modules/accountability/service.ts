@@ -10,7 +10,7 @@ import type { AnyDB } from '../../core/db/index.ts';
 import type { Cocreation } from './schema.ts';
 import * as repo from './repo.ts';
 import { adb } from './repo.ts';
-import { dataVersion } from '../../core/audit/index.ts';
+import { currentDataVersion } from '../../core/audit/index.ts';
 import {
   rollUp, planProgress, completionLevel, indicatorStatus, isLate, parseDecimal, actionProgress,
   PLAN_KINDS, PLAN_STATUSES, ACTION_STATUSES, OGP_VALUES, INDICATOR_KINDS, DIRECTIONS, FREQUENCIES, VISIBILITIES,
@@ -153,7 +153,7 @@ const READ_CACHE_MAX = 256;
 export function clearReadCache(): void { readCache.clear(); }
 
 async function cachedRead<T>(ctx: Ctx, key: string, compute: () => Promise<T>): Promise<T> {
-  const version = await dataVersion(ctx.db, ctx.commune.id);
+  const version = await currentDataVersion(ctx.db, ctx.commune.id);
   const k = `${ctx.commune.id}|${today(ctx)}|${key}`;
   const hit = readCache.get(k);
   if (hit && hit.version === version) return hit.value as T;

@@ -1,7 +1,7 @@
 import { sql, type AnyDB, type Database } from '../../core/db/index.ts';
 import { createCounterTriggers, dropCounterTriggers, rebuildCounters } from '../../core/db/counters.ts';
 import { insertMany, resetIdSequence, analyzeTables } from '../../core/db/bulk.ts';
-import { appendAudit } from '../../core/audit/index.ts';
+import { appendAudit, noteCommit } from '../../core/audit/index.ts';
 import { seedHolidays, loadHolidays, isWorkingDay } from '../../core/clock/working-days.ts';
 import { DUMMY_HASH } from '../../core/auth/passwords.ts';
 import { referencePrefix, formatReference } from './codes.ts';
@@ -741,6 +741,7 @@ export async function synthesize(database: Database, opts: SyntheticOptions): Pr
   const years = Array.from({ length: Math.ceil(days / 365) + 2 }, (_, i) => untilYear - Math.ceil(days / 365) + i);
   const tables = { plans: await tableExists(database.db, 'plans') && await tableExists(database.db, 'commitments'), comments: await tableExists(database.db, 'comments') };
 
+  const changed: number[] = [];
   const result = await database.db.transaction().execute(async (trx) => {
     const db = trx as AnyDB;
     await dropCounterTriggers(db, DASHBOARD_TRIGGER, 'requests');
@@ -766,6 +767,7 @@ export async function synthesize(database: Database, opts: SyntheticOptions): Pr
       nextId = filled.nextId;
       const extra = await plansAndComments(db, r, setup, filled.requests, until, opts.seed, tables);
       if (extra.skipped && !result.skipped.includes(extra.skipped)) result.skipped.push(extra.skipped);
+      changed.push(c.id);
       await appendAudit(db, { communeId: c.id, actorId: null, action: 'synthetic.load', entity: 'commune', entityId: c.slug, after: { requests: filled.requests, seed: opts.seed } });
       await rebuildCounters(db, dashboardSpecs, c.id);
       result.communes.push({ slug: c.slug, requests: filled.requests, created: c.created });
@@ -776,6 +778,7 @@ export async function synthesize(database: Database, opts: SyntheticOptions): Pr
     await resetIdSequence(db, 'requests');
     return result;
   });
+  for (const id of changed) noteCommit(database.db, id);
   // Fresh statistics for the planner: the tables are ten or a thousand times larger than before.
   const loaded = ['users', 'role_grants', 'requests', 'request_events', 'request_followers', 'request_contests', ...new Set(dashboardSpecs.map((d) => d.target))];
   if (tables.plans) loaded.push('plans', 'commitments', 'commitment_institutions', 'actions', 'indicators', 'reporting_cycles', 'action_updates', 'measurements');
