@@ -21,7 +21,8 @@ import { adb } from '../src/modules/accountability/repo.ts';
 import { openDatabase, type AnyDB } from '../src/core/db/index.ts';
 import { Tenancy } from '../src/core/tenancy/index.ts';
 import { systemCtx, i18n } from '../src/platform.ts';
-import { dashboard, commitmentPage, clearReadCache, emptyFilters } from '../src/modules/accountability/service.ts';
+import { dashboard, commitmentPage, emptyFilters } from '../src/modules/accountability/service.ts';
+import { clearVersionedReads } from '../src/core/service.ts';
 import { renderDocument } from '../src/core/ui/render.tsx';
 import { DashboardPage } from '../src/modules/accountability/views/dashboard.tsx';
 import { CommitmentPage } from '../src/modules/accountability/views/commitment.tsx';
@@ -156,7 +157,7 @@ async function uncached(leaf: string) {
       const svc: number[] = [];
       const html: number[] = [];
       for (let i = 0; i < 40; i++) {
-        clearReadCache();
+        clearVersionedReads();
         let s = performance.now();
         const d = await (load as () => Promise<unknown>)();
         svc.push(performance.now() - s);

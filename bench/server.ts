@@ -41,11 +41,13 @@ if (database.sqlite) {
 app.server.prependListener('request', (req, res) => {
   if (req.url?.startsWith('/__bench/')) return;
   const t0 = performance.now();
-  res.once('finish', () => {
-    timings.push(performance.now() - t0);
-    const c = res.getHeader('x-page-cache');
-    if (c === 'hit') cache.hit++; else if (c === 'miss') cache.miss++;
-  });
+  res.once('finish', () => timings.push(performance.now() - t0));
+});
+// Fastify hands its headers to writeHead, where the raw response cannot read them back: counted here.
+app.addHook('onResponse', async (req, reply) => {
+  if (req.url.startsWith('/__bench/')) return;
+  const c = reply.getHeader('x-page-cache');
+  if (c === 'hit') cache.hit++; else if (c === 'miss') cache.miss++;
 });
 // Never stored by the anonymous page cache.
 app.addHook('onRequest', async (req, reply) => { if (req.url.startsWith('/__bench/')) reply.header('cache-control', 'no-store'); });

@@ -1,6 +1,6 @@
 /**
  * Real processes for the fault tests (crash, backup, migrations): the server as `npm start` runs it
- * (`node --import tsx src/main.ts`), the CLI as `npx commune` runs it, on a scratch data directory
+ * (the build, `node dist/main.mjs`), the CLI as `npx commune` runs it, on a scratch data directory
  * (SQLite) or a scratch schema (PostgreSQL, when TEST_DATABASE_URL is set). Every child started
  * here is killed when the test process exits, even after a failed assertion.
  */
@@ -9,6 +9,7 @@ import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { build } from '../scripts/build.mjs';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { PG_URL } from './helpers.ts';
@@ -87,10 +88,13 @@ export function loggedErrors(server: ServerProcess): string[] {
   });
 }
 
-/** Spawns `node --import tsx src/main.ts`; resolves once it listens, rejects if it exits first. */
+let built: Promise<string> | undefined;
+
+/** Spawns the server as `npm start` runs it (the build, `node dist/main.mjs`); resolves once it listens, rejects if it exits first. */
 export async function startServer(env: Record<string, string>, opts: { timeoutMs?: number } = {}): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const main = await (built ??= build());
+  const child = spawn(process.execPath, [main], {
     env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   live.add(child);

@@ -3,7 +3,7 @@ import type { Commune } from './tenancy/index.ts';
 import type { Config } from '../config.ts';
 import { can, type Actor } from './auth/roles.ts';
 import { ForbiddenError, UnauthenticatedError } from './http/errors.ts';
-import { appendAudit, noteCommit } from './audit/index.ts';
+import { appendAudit, noteCommit, currentDataVersion } from './audit/index.ts';
 import type { Locale, T } from './i18n/index.ts';
 import type { Clock } from './clock/index.ts';
 
@@ -114,4 +114,31 @@ async function commitGroup(db: DB, group: Pending[]): Promise<void> {
   }
   for (const p of group) noteCommit(db, p.ctx.commune.id);
   group.forEach((p, i) => { const o = outcomes[i]; if (o.ok) p.resolve(o.value); else p.reject(o.error); });
+}
+
+// ---------- Reads kept per data version ----------
+
+const versioned = new Map<string, { version: number; value: unknown }>();
+const VERSIONED_MAX = 512;
+
+/** Forgets every versioned read (benchmarks measure the uncached path with it). */
+export function clearVersionedReads(): void { versioned.clear(); }
+
+/**
+ * A read kept in this process until the commune's data changes (its data version: the last audit
+ * entry, which every `mutate` appends): reference data (categories, districts) and public
+ * aggregates (a plan's dashboard) read on every page without a query. What it returns is shared
+ * between requests: frozen values, or values no caller changes. Keyed by commune and `key`; put in
+ * the key whatever else the value depends on (the day, filters).
+ */
+export async function versionedRead<T>(ctx: { db: AnyDB; commune: Commune }, key: string, compute: () => Promise<T>): Promise<T> {
+  const version = await currentDataVersion(ctx.db, ctx.commune.id);
+  const k = `${ctx.commune.id}|${key}`;
+  const hit = versioned.get(k);
+  if (hit && hit.version === version) return hit.value as T;
+  const value = await compute();
+  versioned.delete(k);
+  if (versioned.size >= VERSIONED_MAX) versioned.delete(versioned.keys().next().value!);
+  versioned.set(k, { version, value });
+  return value;
 }

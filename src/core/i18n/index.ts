@@ -61,12 +61,19 @@ export async function createI18n(catalogs: Catalogs): Promise<I18n> {
     showSupportNotice: false,
   } as any);
   // A lookup through i18next costs tens of µs (resolution, interpolation and nesting passes) and a
-  // long page makes hundreds: texts without parameters are looked up once per locale (catalogs are fixed).
+  // long page makes hundreds. Catalogs are fixed: a text without parameters is looked up once per
+  // locale, and one whose parameters only fill {{placeholders}} is filled from its parts. Plurals
+  // (count), contexts, nesting ($t), formats ({{x, number}}) and non-text values go to i18next.
   const fixed = Object.fromEntries(LOCALES.map((l) => {
     const raw = inst.getFixedT(l) as unknown as T;
     const memo = new Map<string, string>();
+    const templates = new Map<string, string[] | null>();
     const t: T = (key, params) => {
-      if (params) return raw(key, params);
+      if (params) {
+        let parts = templates.get(key);
+        if (parts === undefined) templates.set(key, (parts = templateParts(inst.getResource(l, 'translation', key))));
+        return (parts && fill(parts, params)) ?? raw(key, params);
+      }
       let v = memo.get(key);
       if (v === undefined) { v = raw(key); memo.set(key, v); }
       return v;
@@ -74,6 +81,31 @@ export async function createI18n(catalogs: Catalogs): Promise<I18n> {
     return [l, t];
   })) as Record<Locale, T>;
   return { t: (l) => fixed[l], catalogs };
+}
+
+/** Options i18next reads from a call's parameters: such a call is left to i18next. */
+const I18NEXT_OPTIONS = new Set(['count', 'context', 'ordinal', 'lng', 'lngs', 'ns', 'replace', 'interpolation', 'returnObjects', 'returnDetails', 'joinArrays', 'postProcess', 'skipInterpolation', 'keySeparator', 'nsSeparator']);
+
+/** A catalog text split around its {{placeholders}} (odd indexes are names), or null if i18next must handle it. */
+export function templateParts(template: unknown): string[] | null {
+  if (typeof template !== 'string' || template.includes('$t(') || template.includes('{{-')) return null;
+  const parts = template.split(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/);
+  return parts.some((p, i) => i % 2 === 0 && (p.includes('{{') || p.includes('}}'))) ? null : parts;
+}
+
+/** The text with its placeholders filled, or null when a parameter is an i18next option or not a plain value. */
+export function fill(parts: string[], params: Record<string, unknown>): string | null {
+  // A default is for a missing text; this one exists (i18next ignores the default then).
+  for (const k in params) if (I18NEXT_OPTIONS.has(k) || (k.startsWith('defaultValue') && k !== 'defaultValue')) return null;
+  let out = parts[0];
+  for (let i = 1; i < parts.length; i += 2) {
+    const v = params[parts[i]];
+    if (typeof v === 'string') out += v;
+    else if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') out += String(v);
+    else return null;
+    out += parts[i + 1];
+  }
+  return out;
 }
 
 /** The text of a translated field in this locale, else French, else whatever exists. */

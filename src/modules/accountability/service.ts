@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { mutate, authorize, type Ctx } from '../../core/service.ts';
+import { mutate, authorize, versionedRead, type Ctx } from '../../core/service.ts';
 import { NotFoundError, RuleError } from '../../core/http/errors.ts';
 import { parseTranslated, type Translated } from '../../core/i18n/index.ts';
 import { iso, TIME_ZONE } from '../../core/clock/index.ts';
@@ -10,7 +10,6 @@ import type { AnyDB } from '../../core/db/index.ts';
 import type { Cocreation } from './schema.ts';
 import * as repo from './repo.ts';
 import { adb } from './repo.ts';
-import { currentDataVersion } from '../../core/audit/index.ts';
 import {
   rollUp, planProgress, completionLevel, indicatorStatus, isLate, parseDecimal, actionProgress,
   PLAN_KINDS, PLAN_STATUSES, ACTION_STATUSES, OGP_VALUES, INDICATOR_KINDS, DIRECTIONS, FREQUENCIES, VISIBILITIES,
@@ -140,29 +139,8 @@ export function institutionsFor(actor: Actor | null, permission: string): number
   return actor.grants.filter((g) => SCOPED_ROLES[g.role] && g.institutionId !== null && can({ ...actor, grants: [g] }, permission, { institutionId: g.institutionId })).map((g) => g.institutionId as number);
 }
 
-/**
- * Public reads (dashboard, commitment page) are cached per process and recomputed when the
- * commune's data changes. Every change goes through `mutate`, which appends to the audit chain in
- * the same transaction: the chain's last id is a version number every process can read in one
- * indexed query. The day is part of the key (lateness depends on it).
- */
-const readCache = new Map<string, { version: number; value: unknown }>();
-const READ_CACHE_MAX = 256;
-
-/** Forgets the cached reads (benchmarks measure the uncached path with it). */
-export function clearReadCache(): void { readCache.clear(); }
-
-async function cachedRead<T>(ctx: Ctx, key: string, compute: () => Promise<T>): Promise<T> {
-  const version = await currentDataVersion(ctx.db, ctx.commune.id);
-  const k = `${ctx.commune.id}|${today(ctx)}|${key}`;
-  const hit = readCache.get(k);
-  if (hit && hit.version === version) return hit.value as T;
-  const value = await compute();
-  readCache.delete(k);
-  if (readCache.size >= READ_CACHE_MAX) readCache.delete(readCache.keys().next().value!);
-  readCache.set(k, { version, value });
-  return value;
-}
+/** Public reads (dashboard, commitment page) are kept until the commune's data changes; the day is part of the key (lateness depends on it). */
+const cachedRead = <T>(ctx: Ctx, key: string, compute: () => Promise<T>) => versionedRead(ctx, `accountability|${today(ctx)}|${key}`, compute);
 
 async function planRow(ctx: Ctx, slug: string) {
   const p = await repo.findPlan(ctx.db, ctx.commune.id, slug);

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PUBLIC_DIR } from '../../core/paths.ts';
 
 /**
  * PDF through Chromium's `page.pdf()` over the print stylesheet: Chromium gets the
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
  */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const CSS_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../public/site.css');
+const CSS_FILE = path.join(PUBLIC_DIR, 'site.css');
 /** A made-up origin that never leaves the process: every request to it is answered below, any other is refused. */
 const ORIGIN = 'http://report.invalid';
 /** Close an idle browser after this long, to give its memory back on small servers. */

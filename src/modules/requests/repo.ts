@@ -62,6 +62,10 @@ export function institutionsOfKinds(db: RqDB, communeId: number, kinds: string[]
   return db.selectFrom('institutions').select(['id', 'slug', 'kind', 'name']).where('commune_id', '=', communeId).where('kind', 'in', kinds).orderBy('sort').orderBy('id').execute();
 }
 
+export function listInstitutionNames(db: RqDB, communeId: number) {
+  return db.selectFrom('institutions').select(['id', 'slug', 'kind', 'name']).where('commune_id', '=', communeId).orderBy('sort').orderBy('id').execute();
+}
+
 export function findInstitution(db: RqDB, communeId: number, id: number) {
   return db.selectFrom('institutions').select(['id', 'slug', 'kind', 'name']).where('commune_id', '=', communeId).where('id', '=', id).executeTakeFirst();
 }

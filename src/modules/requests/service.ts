@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { mutate, authorize, type Ctx } from '../../core/service.ts';
+import { mutate, authorize, versionedRead, type Ctx } from '../../core/service.ts';
 import { NotFoundError, RuleError, ValidationError, type FieldErrors } from '../../core/http/errors.ts';
 import { fieldErrors, optionalText, checkbox } from '../../core/http/forms.ts';
 import { parseTranslated, type Translated } from '../../core/i18n/index.ts';
@@ -60,23 +60,51 @@ export function toDistrict(d: { id: number; slug: string; name: string; populati
   return { id: d.id, slug: d.slug, name: parseTranslated(d.name), population: d.population, sample: !!d.sample, sort: d.sort };
 }
 
-/** The categories (with their extra questions): one query each for categories and questions. */
-export async function listCategories(ctx: Ctx | { db: AnyDB; commune: Ctx['commune'] }, activeOnly = true): Promise<Category[]> {
-  const db = rq(ctx.db);
-  const rows = await repo.listCategories(db, ctx.commune.id, activeOnly);
-  const qs = (await repo.questionsOf(db, ctx.commune.id, rows.map((r) => r.id))).map(toQuestion);
-  return rows.map((r) => toCategory(r, qs));
+type ReadCtx = Ctx | { db: AnyDB; commune: Ctx['commune'] };
+interface ReferenceData {
+  categories: readonly Category[];
+  districts: readonly District[];
+  institutions: ReadonlyMap<number, { slug: string; kind: string; name: Translated }>;
 }
 
-export async function getCategory(ctx: Ctx, by: { id?: number; slug?: string }): Promise<Category | null> {
-  const db = rq(ctx.db);
-  const row = await repo.findCategory(db, ctx.commune.id, by);
-  if (!row) return null;
-  return toCategory(row, (await repo.questionsOf(db, ctx.commune.id, [row.id])).map(toQuestion));
+/**
+ * The commune's categories (with their extra questions, active or not), districts and institutions:
+ * read on nearly every page and submission, changed rarely, so kept until the commune's data
+ * changes (three queries then). Frozen: every request shares them.
+ */
+function referenceData(ctx: ReadCtx): Promise<ReferenceData> {
+  return versionedRead(ctx, 'requests|reference', async () => {
+    const db = rq(ctx.db);
+    const [rows, districts, institutions] = await Promise.all([
+      repo.listCategories(db, ctx.commune.id), repo.listDistricts(db, ctx.commune.id), repo.listInstitutionNames(db, ctx.commune.id),
+    ]);
+    const qs = (await repo.questionsOf(db, ctx.commune.id, rows.map((r) => r.id))).map(toQuestion);
+    return Object.freeze({
+      categories: deepFreeze(rows.map((r) => toCategory(r, qs))),
+      districts: deepFreeze(districts.map(toDistrict)),
+      institutions: new Map(institutions.map((i) => [i.id, deepFreeze({ slug: i.slug, kind: i.kind, name: parseTranslated(i.name) })])),
+    });
+  });
 }
 
-export async function listDistricts(ctx: Ctx | { db: AnyDB; commune: Ctx['commune'] }): Promise<District[]> {
-  return (await repo.listDistricts(rq(ctx.db), ctx.commune.id)).map(toDistrict);
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object' && !Object.isFrozen(v)) { Object.freeze(v); for (const x of Object.values(v)) deepFreeze(x); }
+  return v;
+}
+
+/** The categories with their extra questions (all, or the active ones only), in their order. */
+export async function listCategories(ctx: ReadCtx, activeOnly = true): Promise<Category[]> {
+  const { categories } = await referenceData(ctx);
+  return categories.filter((c) => !activeOnly || c.active);
+}
+
+export async function getCategory(ctx: ReadCtx, by: { id?: number; slug?: string }): Promise<Category | null> {
+  const { categories } = await referenceData(ctx);
+  return categories.find((c) => (by.id !== undefined ? c.id === by.id : c.slug === by.slug)) ?? null;
+}
+
+export async function listDistricts(ctx: ReadCtx): Promise<District[]> {
+  return [...(await referenceData(ctx)).districts];
 }
 
 // ---------- Checking a report ----------
@@ -338,20 +366,21 @@ export async function publicRequest(ctx: Ctx, reference: string) {
   const db = rq(ctx.db);
   const r = await repo.findPublicByReference(db, ctx.commune.id, reference);
   if (!r) throw new NotFoundError();
-  const [events, photos, followers, category, district, institution] = await Promise.all([
+  const [events, photos, followers, ref] = await Promise.all([
     repo.eventsOf(db, ctx.commune.id, r.id, true),
     repo.photosOf(db, ctx.commune.id, r.id, false),
     repo.followerCount(db, ctx.commune.id, r.id),
-    getCategory(ctx, { id: r.category_id }),
-    r.district_id === null ? Promise.resolve(undefined) : repo.findDistrict(db, ctx.commune.id, { id: r.district_id }),
-    repo.findInstitution(db, ctx.commune.id, r.institution_id),
+    referenceData(ctx),
   ]);
+  const category = ref.categories.find((c) => c.id === r.category_id);
+  const district = r.district_id === null ? undefined : ref.districts.find((d) => d.id === r.district_id);
+  const institution = ref.institutions.get(r.institution_id);
   const duplicateOf = r.duplicate_of_id ? (await repo.referencesOf(db, ctx.commune.id, [r.duplicate_of_id]))[0]?.reference ?? null : null;
   return {
     request: r,
     category: category!,
-    district: district ? toDistrict(district) : null,
-    institution: institution ? { slug: institution.slug, kind: institution.kind, name: parseTranslated(institution.name) } : null,
+    district: district ?? null,
+    institution: institution ?? null,
     // Public events carry public text only; actor names of staff are not shown, their institution is.
     events: events.map((e) => ({ id: e.id, at: e.at, kind: e.kind, body: e.body, data: parseData(e.data) })) as PublicEvent[],
     photos: photos.map((p) => ({ id: p.id, kind: p.kind })),

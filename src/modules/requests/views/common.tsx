@@ -84,14 +84,15 @@ export function Photos({ photos, caption }: { photos: { id: number; kind: string
 export function EventText({ kind, data, body }: { kind: string; data: Record<string, unknown>; body: string | null }) {
   const view = useView();
   const { t } = view;
-  let what: ComponentChildren = t(`requests.event.${kind}`, { defaultValue: kind });
-  if (kind === 'submitted') what = t('requests.event.submitted', { channel: t(`requests.channel.${data.channel ?? 'web'}`) });
-  if (kind === 'rejected') what = t(`requests.event.rejected_${data.reason ?? 'invalid'}`);
-  if (kind === 'merged' && typeof data.into === 'string') what = <>{t('requests.event.merged')} <a href={href(view, `/requests/${data.into}`)}>{data.into}</a></>;
-  if (kind === 'duplicate_merged' && typeof data.from === 'string') what = <>{t('requests.event.duplicate_merged')} <a href={href(view, `/requests/${data.from}`)}>{data.from}</a></>;
-  if (kind === 'feedback') what = t(data.fixed ? 'requests.event.feedbackFixed' : 'requests.event.feedbackNotFixed', { rating: data.satisfaction });
-  if (kind === 'ruled') what = t(`requests.event.ruled_${data.decision === 'upheld' ? 'upheld' : 'dismissed'}`);
-  if (kind === 'assigned') what = t(data.assigneeId ? 'requests.event.assigned' : 'requests.event.unassigned');
+  const what: ComponentChildren =
+    kind === 'submitted' ? t('requests.event.submitted', { channel: t(`requests.channel.${data.channel ?? 'web'}`) })
+    : kind === 'rejected' ? t(`requests.event.rejected_${data.reason ?? 'invalid'}`)
+    : kind === 'merged' && typeof data.into === 'string' ? <>{t('requests.event.merged')} <a href={href(view, `/requests/${data.into}`)}>{data.into}</a></>
+    : kind === 'duplicate_merged' && typeof data.from === 'string' ? <>{t('requests.event.duplicate_merged')} <a href={href(view, `/requests/${data.from}`)}>{data.from}</a></>
+    : kind === 'feedback' ? t(data.fixed ? 'requests.event.feedbackFixed' : 'requests.event.feedbackNotFixed', { rating: data.satisfaction })
+    : kind === 'ruled' ? t(`requests.event.ruled_${data.decision === 'upheld' ? 'upheld' : 'dismissed'}`)
+    : kind === 'assigned' ? t(data.assigneeId ? 'requests.event.assigned' : 'requests.event.unassigned')
+    : t(`requests.event.${kind}`, { defaultValue: kind });
   return (
     <>
       <strong>{what}</strong>
