@@ -95,12 +95,12 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
+let built: Promise<string> | undefined;
+
 /**
  * Starts bench/server.ts with the store's environment; `nodeArgs` go before the script (for
  * example `--cpu-prof --cpu-prof-dir=DIR`).
  */
-let built: Promise<string> | undefined;
-
 export async function startServer(store: BenchStore, opts: { nodeArgs?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<BenchServer> {
   const port = await freePort();
   // Built as `npm start` builds the server (scripts/build.mjs): measured without a TypeScript loader in the process.

@@ -3,7 +3,8 @@
 // esbuild into one ES module under dist/, its npm packages left to node_modules. `npm start` builds,
 // then runs `node dist/main.mjs`: no TypeScript loader in the serving process (tsx keeps a loader
 // thread and the transpiled sources, about 40 MB; measured in docs/PERFORMANCE.md), and a start in
-// a fraction of the time. The CLI and the tests run the sources through tsx.
+// a fraction of the time. The fault tests and the benchmark start this build; the CLI and the other
+// tests run the sources through tsx.
 //
 //   node scripts/build.mjs [entry.ts] [out.mjs]      (default: src/main.ts → dist/main.mjs)
 import fs from 'node:fs';
@@ -11,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Builds `entry` into `outfile` (both relative to the project root); returns the output's absolute path. */
 export async function build(entry = 'src/main.ts', outfile = 'dist/main.mjs') {
