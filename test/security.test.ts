@@ -5,6 +5,8 @@ import { startSmtp } from './smtp.ts';
 import { drainOutbox } from '../src/core/mail/index.ts';
 import { sha256 } from '../src/core/auth/passwords.ts';
 import { redactUrl } from '../src/core/http/redact.ts';
+import { rememberingSigner } from '../src/core/http/signer.ts';
+import { Signer } from '@fastify/cookie';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,6 +32,21 @@ test('a form posted without or with a forged CSRF token is refused and changes n
   assert.equal(stolen.status, 403);
   const n = await t.database.db.selectFrom('users').select('id').where('email_normalized', '=', email).execute();
   assert.equal(n.length, 0);
+});
+
+test('the cookie signer remembers only what the HMAC verified, and answers as the plain signer does', () => {
+  const plain = new Signer('s'.repeat(40));
+  const signer = rememberingSigner('s'.repeat(40), 3);
+  const good = signer.sign('secret-value');
+  assert.equal(good, plain.sign('secret-value'));
+  for (let i = 0; i < 2; i++) assert.deepEqual({ ...signer.unsign(good) }, { valid: true, renew: false, value: 'secret-value' });
+  // Tampered value, tampered signature, another key's signature, empty, unsigned: invalid, every time.
+  const forged = [good.replace('secret', 'secreT'), `${good.slice(0, -1)}${good.endsWith('A') ? 'B' : 'A'}`, new Signer('k'.repeat(40)).sign('secret-value'), '', 'secret-value'];
+  for (const f of forged) for (let i = 0; i < 2; i++) assert.equal(signer.unsign(f).valid, false, f);
+  // Bounded: older values are forgotten, and still verify when asked again.
+  const values = ['a', 'b', 'c', 'd', 'e'].map((v) => signer.sign(v));
+  for (const v of values) assert.equal(signer.unsign(v).valid, true);
+  assert.equal(signer.unsign(values[0]).value, 'a');
 });
 
 test('session cookie is HttpOnly and SameSite=Lax; a new session id at each login; logout ends it server-side', async () => {

@@ -77,9 +77,16 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   const db = new Kysely<CoreTables>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(database) }) });
   const foreignCommits = database.prepare('pragma data_version').pluck();
   const ownChanges = database.prepare('select total_changes()').pluck();
+  // Read once per turn of the event loop: the requests that arrive together share the reading. A
+  // commit by this process in the same turn goes through `noteCommit`, which does not wait for the mark.
+  let turnMark: string | null | undefined;
+  const forget = () => { turnMark = undefined; };
   changeMarks.set(db, () => {
+    if (turnMark !== undefined) return turnMark;
     // Busy while a streamed result is read through this connection (an export): then it cannot tell.
-    try { return `${foreignCommits.get()}:${ownChanges.get()}`; } catch { return null; }
+    try { turnMark = `${foreignCommits.get()}:${ownChanges.get()}`; } catch { turnMark = null; }
+    setImmediate(forget);
+    return turnMark;
   });
   return { db, engine: 'sqlite', file, sqlite: database, close: () => db.destroy() };
 }

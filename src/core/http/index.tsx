@@ -23,6 +23,7 @@ import { renderDocument } from '../ui/render.tsx';
 import type { NavItem, View } from '../ui/view.ts';
 import { ErrorPage } from '../ui/error-page.tsx';
 import { pageCache, CSRF_PLACEHOLDER } from './page-cache.ts';
+import { rememberingSigner } from './signer.ts';
 import { PUBLIC_DIR } from '../paths.ts';
 
 declare module 'fastify' {
@@ -93,7 +94,7 @@ export const corePlugin = fp(async (app: FastifyInstance, opts: CoreOptions) => 
     referrerPolicy: { policy: 'same-origin' },
   });
   app.addHook('onRequest', (_req, reply, done) => { reply.headers(security); done(); });
-  await app.register(cookie, { secret: opts.cookieSecret });
+  await app.register(cookie, { secret: rememberingSigner(opts.cookieSecret) });
   await app.register(formbody, { bodyLimit: 256 * 1024 });
   // Multipart forms arrive as plain fields plus Upload objects ({ filename, mimetype, data, truncated }),
   // so the CSRF check and the zod schemas read them like any form. Oversized files are flagged, not thrown,
