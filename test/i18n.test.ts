@@ -85,7 +85,19 @@ test('texts with parameters filled without i18next read exactly as i18next rende
     }
   }
   assert.ok(compared > 100 && fast > compared / 2, `${compared} texts compared, ${fast} filled without i18next`);
-  // A missing text shows its default, as through i18next; plurals still go to i18next.
+  // Plurals: every text with plural forms, with counts of every category (and 0, and a fraction).
+  let plurals = 0;
+  for (const l of LOCALES) {
+    const expected = reference.getFixedT(l);
+    const bases = new Set(flattenKeys(catalogs[l]).filter((k) => /_(zero|one|two|few|many|other)$/.test(k)).map((k) => k.replace(/_[a-z]+$/, '')));
+    for (const key of bases) for (const count of [0, 1, 2, 3, 5, 11, 100, 101, 1.5]) {
+      const params = { count, n: 7, unused: 'x' };
+      assert.equal(t(l)(key, params), expected(key, params), `${l}: ${key} (${count})`);
+      plurals++;
+    }
+  }
+  assert.ok(plurals > 100, `${plurals} plural texts compared`);
+  // A missing text shows its default, as through i18next.
   assert.equal(t('fr')('requests.event.no_such_kind', { defaultValue: 'no_such_kind' }), 'no_such_kind');
   assert.notEqual(t('ar')('requests.slaDays', { count: 1 }), t('ar')('requests.slaDays', { count: 3 }).replace('3', '1'));
 });

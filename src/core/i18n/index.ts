@@ -62,17 +62,34 @@ export async function createI18n(catalogs: Catalogs): Promise<I18n> {
   } as any);
   // A lookup through i18next costs tens of µs (resolution, interpolation and nesting passes) and a
   // long page makes hundreds. Catalogs are fixed: a text without parameters is looked up once per
-  // locale, and one whose parameters only fill {{placeholders}} is filled from its parts. Plurals
-  // (count), contexts, nesting ($t), formats ({{x, number}}) and non-text values go to i18next.
+  // locale, and one whose parameters only fill {{placeholders}} is filled from its parts. A numeric
+  // count picks its plural form as i18next does (`_zero` for 0 when the text has one, else the
+  // locale's plural category, else the key itself). Contexts, ordinals, nesting ($t), formats
+  // ({{x, number}}) and non-text values go to i18next.
   const fixed = Object.fromEntries(LOCALES.map((l) => {
     const raw = inst.getFixedT(l) as unknown as T;
     const memo = new Map<string, string>();
     const templates = new Map<string, string[] | null>();
+    const rules = new Intl.PluralRules(l, { type: 'cardinal' });
+    const forms = new Map<string, string>();
+    const isText = (k: string) => typeof inst.getResource(l, 'translation', k) === 'string';
+    const pluralKey = (key: string, count: number) => {
+      const category = rules.select(count);
+      const id = count === 0 ? `${key}|0` : `${key}|${category}`;
+      let k = forms.get(id);
+      if (k === undefined) {
+        const candidates = [...(count === 0 ? [`${key}_zero`] : []), `${key}_${category}`];
+        forms.set(id, (k = candidates.find(isText) ?? key));
+      }
+      return k;
+    };
     const t: T = (key, params) => {
       if (params) {
-        let parts = templates.get(key);
-        if (parts === undefined) templates.set(key, (parts = templateParts(inst.getResource(l, 'translation', key))));
-        return (parts && fill(parts, params)) ?? raw(key, params);
+        const counted = typeof params.count === 'number';
+        const k = counted ? pluralKey(key, params.count as number) : key;
+        let parts = templates.get(k);
+        if (parts === undefined) templates.set(k, (parts = templateParts(inst.getResource(l, 'translation', k))));
+        return (parts && fill(parts, params, counted)) ?? raw(key, params);
       }
       let v = memo.get(key);
       if (v === undefined) { v = raw(key); memo.set(key, v); }
@@ -94,9 +111,9 @@ export function templateParts(template: unknown): string[] | null {
 }
 
 /** The text with its placeholders filled, or null when a parameter is an i18next option or not a plain value. */
-export function fill(parts: string[], params: Record<string, unknown>): string | null {
+export function fill(parts: string[], params: Record<string, unknown>, counted = false): string | null {
   // A default is for a missing text; this one exists (i18next ignores the default then).
-  for (const k in params) if (I18NEXT_OPTIONS.has(k) || (k.startsWith('defaultValue') && k !== 'defaultValue')) return null;
+  for (const k in params) if ((I18NEXT_OPTIONS.has(k) && !(counted && k === 'count')) || (k.startsWith('defaultValue') && k !== 'defaultValue')) return null;
   let out = parts[0];
   for (let i = 1; i < parts.length; i += 2) {
     const v = params[parts[i]];
