@@ -2,6 +2,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startApp, Client, type TestApp } from './helpers.ts';
 import { verifyAudit } from '../src/core/audit/index.ts';
+import { mutate } from '../src/core/service.ts';
+import { createCommune } from '../src/demo.ts';
+import { RuleError } from '../src/core/http/errors.ts';
 
 let t: TestApp;
 before(async () => { t = await startApp(); });
@@ -49,6 +52,37 @@ test('concurrent mutations keep one unbroken chain', async () => {
     new Client(t.url).submit('/fr/register', '/fr/register', { name: `P${i}`, email: `p${i}-${Date.now()}@test.local`, password: 'a long enough passphrase' })));
   const r = await verifyAudit(t.database.db);
   assert.equal(r.ok, true);
+});
+
+test('grouped changes of two communes in one turn: each acknowledged after the commit, a failing one alone rolled back', async () => {
+  await createCommune(t.database, t.config, 'groupe', { name: { fr: 'Groupe', ar: 'Groupe', en: 'Groupe' } });
+  await t.app.tenancy.reload();
+  const a = await t.ctx(null);
+  const b = { ...a, commune: t.app.tenancy.bySlugOrNull('groupe')! };
+  const db = t.database.db;
+  const key = (n: number) => `group-test-${n}`;
+  // Interleaved communes, B first, one change failing after it wrote: all reach mutate in the same turn.
+  const results = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => {
+    const ctx = i % 2 ? a : b;
+    return mutate(ctx, { permission: null, action: 'setting.test', entity: 'setting', groupCommit: true }, async (trx) => {
+      await trx.insertInto('settings').values({ key: key(i), value: String(ctx.commune.id) }).execute();
+      if (i === 5) throw new RuleError('errors.invalid');
+      return { result: i, entityId: key(i) };
+    });
+  }));
+  assert.deepEqual(results.map((r) => r.status), results.map((_, i) => (i === 5 ? 'rejected' : 'fulfilled')));
+  assert.deepEqual(results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : [])), [0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11], 'each caller gets its own result');
+  const stored = await db.selectFrom('settings').select(['key', 'value']).where('key', 'like', 'group-test-%').execute();
+  assert.deepEqual(stored.map((r) => r.key).sort(), [0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11].map(key).sort(), 'the failing change left nothing');
+  for (const r of stored) assert.equal(r.value, String(Number(r.key.split('-').at(-1)) % 2 ? a.commune.id : b.commune.id));
+  const audited = await db.selectFrom('audit_log').select(['commune_id', 'entity_id']).where('action', '=', 'setting.test').orderBy('id').execute();
+  assert.equal(audited.length, 11);
+  // Within a commune, the audit chain keeps the order the changes arrived in.
+  for (const c of [a, b]) {
+    const mine = audited.filter((r) => r.commune_id === c.commune.id).map((r) => Number(String(r.entity_id).split('-').at(-1)));
+    assert.deepEqual(mine, [...mine].sort((x, y) => x - y));
+  }
+  assert.equal((await verifyAudit(db)).ok, true);
 });
 
 test('entries removed from the end of the chain are detected, even once new entries follow', async () => {

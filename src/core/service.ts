@@ -39,10 +39,12 @@ export interface MutationSpec {
   action: string;
   entity: string;
   /**
-   * On SQLite, changes of this kind that arrive together share one transaction, hence one commit
-   * and one fsync (group commit), each inside its own savepoint with its own audit entry: a change
-   * that fails is rolled back alone, and none is acknowledged before the commit. For frequent
-   * independent inserts (citizens' reports); PostgreSQL already groups concurrent commits.
+   * Changes of this kind that arrive together share one transaction, hence one commit and one
+   * fsync (group commit), each inside its own savepoint with its own audit entry: a change that
+   * fails is rolled back alone, and none is acknowledged before the commit. For frequent independent
+   * inserts (citizens' reports). PostgreSQL would group concurrent commits by itself, but a report
+   * holds its commune's lock (the reference sequence, the audit chain) until it commits, so reports
+   * of one commune commit one after the other unless they share a transaction.
    */
   groupCommit?: boolean;
 }
@@ -55,7 +57,7 @@ type Change<T> = (trx: AnyDB) => Promise<MutationOutcome<T>>;
  */
 export async function mutate<T>(ctx: Ctx, spec: MutationSpec, fn: Change<T>): Promise<T> {
   if (spec.permission) authorize(ctx, spec.permission, spec.scope);
-  if (spec.groupCommit && ctx.engine === 'sqlite') return grouped(ctx, spec, fn);
+  if (spec.groupCommit) return grouped(ctx, spec, fn);
   const result = await ctx.db.transaction().execute((trx) => apply(ctx, spec, fn, trx));
   noteCommit(ctx.db, ctx.commune.id);
   return result;
@@ -94,15 +96,18 @@ function grouped<T>(ctx: Ctx, spec: MutationSpec, fn: Change<T>): Promise<T> {
 async function commitGroup(db: DB, group: Pending[]): Promise<void> {
   let outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[];
   try {
+    // Communes in one order (PostgreSQL locks each one's row): two groups never wait on each other.
+    const order = group.map((_, i) => i).sort((a, b) => group[a].ctx.commune.id - group[b].ctx.commune.id);
     outcomes = await db.transaction().execute(async (trx) => {
       const out: typeof outcomes = [];
-      for (const p of group) {
+      for (const i of order) {
+        const p = group[i];
         await sql`savepoint change`.execute(trx);
         try {
-          out.push({ ok: true, value: await apply(p.ctx, p.spec, p.fn, trx) });
+          out[i] = { ok: true, value: await apply(p.ctx, p.spec, p.fn, trx) };
         } catch (error) {
           await sql`rollback to savepoint change`.execute(trx);
-          out.push({ ok: false, error });
+          out[i] = { ok: false, error };
         }
         await sql`release savepoint change`.execute(trx);
       }
