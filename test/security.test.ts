@@ -7,6 +7,7 @@ import { sha256 } from '../src/core/auth/passwords.ts';
 import { redactUrl } from '../src/core/http/redact.ts';
 import { rememberingSigner } from '../src/core/http/signer.ts';
 import { Signer } from '@fastify/cookie';
+import { Tokens } from '@fastify/csrf';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -49,6 +50,27 @@ test('the cookie signer remembers only what the HMAC verified, and answers as th
   assert.equal(signer.unsign(values[0]).value, 'a');
 });
 
+test('each new visitor of a page with a form, rendered or cached, gets its own signed CSRF cookie and a token the library verifies', async () => {
+  const signer = new Signer((await t.database.db.selectFrom('settings').select('value').where('key', '=', 'cookie_secret').executeTakeFirstOrThrow()).value);
+  const seen = new Set<string>();
+  for (let i = 0; i < 3; i++) {
+    const res = await fetch(`${t.url}/fr/login`);
+    const html = await res.text();
+    const lines = res.headers.getSetCookie().filter((x) => x.startsWith('_csrf='));
+    assert.equal(lines.length, 1, lines.join(' | '));
+    assert.match(lines[0], /; Path=\/;/);
+    assert.match(lines[0], /HttpOnly/);
+    assert.match(lines[0], /SameSite=Lax/);
+    assert.doesNotMatch(lines[0], /Secure/, 'no Secure cookie over plain http');
+    const secret = signer.unsign(decodeURIComponent(lines[0].split(';')[0].slice('_csrf='.length)));
+    assert.ok(secret.valid && secret.value);
+    const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+    assert.ok(token && new Tokens({ userInfo: false }).verify(secret.value!, token), 'the token verifies with its secret');
+    assert.ok(!seen.has(secret.value!), 'a secret of its own');
+    seen.add(secret.value!);
+  }
+});
+
 test('session cookie is HttpOnly and SameSite=Lax; a new session id at each login; logout ends it server-side', async () => {
   const { email } = await t.user('citizen');
   const c = new Client(t.url);
@@ -79,6 +101,7 @@ test('Secure cookies when served behind HTTPS', async () => {
     const c = new Client(s.url);
     const res = await c.submit('/fr/login', '/fr/login', { email, password: PASSWORD });
     assert.match(res.headers.getSetCookie().find((x) => x.startsWith('sid='))!, /Secure/);
+    assert.match((await fetch(`${s.url}/fr/login`)).headers.getSetCookie().find((x) => x.startsWith('_csrf='))!, /; Secure;/);
   } finally { await s.close(); }
 });
 

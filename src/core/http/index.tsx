@@ -24,6 +24,7 @@ import type { NavItem, View } from '../ui/view.ts';
 import { ErrorPage } from '../ui/error-page.tsx';
 import { pageCache, CSRF_PLACEHOLDER } from './page-cache.ts';
 import { rememberingSigner } from './signer.ts';
+import { csrfToken, csrfCookieOptions, CSRF_COOKIE } from './csrf.ts';
 import { PUBLIC_DIR } from '../paths.ts';
 
 declare module 'fastify' {
@@ -42,6 +43,8 @@ declare module 'fastify' {
     to(path: string): FastifyReply;
     /** Keeps the answer out of every cache (shared, browser, and the page cache): personal or capability pages. */
     noStore(): FastifyReply;
+    /** The visitor's CSRF token for a form (a new visitor gets its secret cookie). */
+    csrfToken(): string;
   }
 }
 
@@ -108,9 +111,10 @@ export const corePlugin = fp(async (app: FastifyInstance, opts: CoreOptions) => 
       part.value = { filename: part.filename ?? '', mimetype: part.mimetype ?? '', data, truncated: !!part.file.truncated };
     },
   } as any);
+  const csrfCookie = csrfCookieOptions(secure);
   await app.register(csrf, {
-    cookieKey: '_csrf',
-    cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure },
+    cookieKey: CSRF_COOKIE,
+    cookieOpts: csrfCookie,
     getToken: (req: FastifyRequest) => (req.body as Record<string, string> | undefined)?._csrf,
   });
   await app.register(rateLimit, {
@@ -169,6 +173,7 @@ export const corePlugin = fp(async (app: FastifyInstance, opts: CoreOptions) => 
     const text = this.request.t(key, params as any);
     return this.setCookie('flash', JSON.stringify({ kind, text }), { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure, maxAge: 60 });
   });
+  app.decorateReply('csrfToken', function (this: FastifyReply) { return csrfToken(this, csrfCookie); });
   app.decorateReply('noStore', function (this: FastifyReply) {
     return this.header('cache-control', PRIVATE);
   });
@@ -306,7 +311,7 @@ function viewFor(req: FastifyRequest, reply: FastifyReply, nav: NavItem[]): View
     commune: req.commune,
     csrf: () => {
       if (req.pageCache) { reply.usedCsrf = true; return CSRF_PLACEHOLDER; }
-      return (token ??= reply.generateCsrf());
+      return (token ??= reply.csrfToken());
     },
     flash,
     nav,

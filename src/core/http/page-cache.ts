@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AnyDB } from '../db/index.ts';
 import { currentDataVersion } from '../audit/index.ts';
+import { CSRF_COOKIE } from './csrf.ts';
 
 /** Stands for the visitor's CSRF token in a stored page; replaced by a fresh token at each send. */
 export const CSRF_PLACEHOLDER = '\u0000csrf-token\u0000';
@@ -41,7 +42,7 @@ export function pageCache(app: FastifyInstance, db: AnyDB, maxBytes: number, ttl
   /** The stored parts with the visitor's own CSRF token between them. */
   const body = (reply: FastifyReply, parts: Buffer[]): Buffer => {
     if (parts.length === 1) return parts[0];
-    const token = Buffer.from(reply.generateCsrf());
+    const token = Buffer.from(reply.csrfToken());
     return Buffer.concat(parts.flatMap((p, i) => (i ? [token, p] : [p])));
   };
   const serve = (reply: FastifyReply, e: Entry) => reply.code(200).headers(e.headers).header('x-page-cache', 'hit').send(body(reply, e.parts));
@@ -51,7 +52,7 @@ export function pageCache(app: FastifyInstance, db: AnyDB, maxBytes: number, ttl
   app.addHook('onRequest', async (req, reply) => {
     const route = req.routeOptions.url;
     if ((req.method !== 'GET' && req.method !== 'HEAD') || !route || route.startsWith('/static/') || route === '/healthz'
-      || !req.commune || Object.keys(req.cookies).some((c) => c !== '_csrf') || /[?&]api_key=/.test(req.url)) return;
+      || !req.commune || Object.keys(req.cookies).some((c) => c !== CSRF_COOKIE) || /[?&]api_key=/.test(req.url)) return;
     const key = `${req.commune.id}|${req.locale}|${req.url}`;
     const version = await currentDataVersion(db, req.commune.id);
     const hit = entries.get(key);
