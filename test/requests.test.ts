@@ -375,7 +375,7 @@ test('a duplicate is merged: its followers move to the original, and are told', 
   assert.ok(mails.some((m: any) => m.to_addr === follower.email && m.subject.includes(dup.reference) && m.subject.includes(original.reference)), 'followers are told of the merge');
 });
 
-test('mail through a real SMTP server: confirmation, every public change, one-click unsubscribe, follow confirmation', async () => {
+test('mail through a real SMTP server: confirmation, every public change, unsubscribe and follow confirmation by the buttons behind their links', async () => {
   const smtp = await startSmtp();
   try {
     await drainOutbox(t.database.db, smtp.transport, t.config.mailFrom, 1000);
@@ -407,11 +407,26 @@ test('mail through a real SMTP server: confirmation, every public change, one-cl
     assert.match(change.text, /PRISE-EN-COMPTE/);
     const unsubscribe = change.text.match(/https?:\/\/\S+\/requests\/unsubscribe\/[\w-]+/)![0];
 
-    assert.equal((await stranger.get(new URL(confirmLink).pathname)).status, 200);
-    // One click (a plain GET, no form) stops the reporter's mail.
-    const un = await new Client(t.url).get(new URL(unsubscribe).pathname);
+    // A mail's link only asks (mail systems open links to scan them); its button acts.
+    const db = t.database.db.withTables<any>();
+    const { id: requestId } = await db.selectFrom('requests').select('id').where('commune_id', '=', t.commune.id).where('reference', '=', reference).executeTakeFirstOrThrow();
+    const followers = (): Promise<{ email: string; confirmed: number }[]> => db.selectFrom('request_followers').select(['email', 'confirmed']).where('request_id', '=', requestId).orderBy('email').execute();
+    const confirmPath = new URL(confirmLink).pathname, unsubscribePath = new URL(unsubscribe).pathname;
+    const before = await followers();
+    const asked = await new Client(t.url).get(confirmPath);
+    assert.equal(asked.status, 200);
+    assert.match(asked.text, new RegExp(`action="${confirmPath}"`), 'a button that posts to the link');
+    assert.equal((await new Client(t.url).get(unsubscribePath)).status, 200);
+    assert.deepEqual(await followers(), before, 'opening the links changes nothing');
+    const confirmed = await stranger.submit(confirmPath, confirmPath, {});
+    assert.equal(confirmed.status, 200);
+    assert.match(textOf(confirmed.text), new RegExp(reference));
+    const un = await new Client(t.url).submit(unsubscribePath, unsubscribePath, {});
     assert.equal(un.status, 200);
     assert.match(textOf(un.text), new RegExp(reference));
+    assert.deepEqual((await followers()).map((f) => [f.email, f.confirmed]), [['voisin@example.org', 1]], 'the stranger follows, the reporter no longer');
+    // A POST without the page's CSRF token does nothing.
+    assert.equal((await new Client(t.url).post(confirmPath, {}, { csrf: null })).status, 403);
     smtp.mails.length = 0;
     await wf.resolve(works.ctx, reference, { note: 'RESOLU-MAIL' });
     await drainOutbox(t.database.db, smtp.transport, t.config.mailFrom);

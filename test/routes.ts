@@ -73,7 +73,7 @@ export interface Fixtures {
   endCommitmentId: number; monitoringFileId: number;
   // Requests: one submitted by the fixture user (it is its reporter), routed to `requestInstitutionId`.
   requestRef: string; requestId: number; requestInstitutionId: number; trackingCode: string;
-  /** Follower tokens: `followToken` of an unconfirmed follower (GET confirms it), `unsubscribeToken` of the reporter (GET removes it). */
+  /** Follower tokens: `followToken` of an unconfirmed follower (POST confirms it), `unsubscribeToken` of the reporter (POST removes it). */
   followToken: string; unsubscribeToken: string;
   photoId: number;
   /** A request reference per institution slug (the first of each institution that has one). */
@@ -257,7 +257,9 @@ const SAMPLES: Record<string, Make> = {
   'GET /:locale/requests/:ref': (f) => `/:locale/requests/${f.requestRef}`,
   'POST /:locale/requests/:ref/follow': (f) => `/:locale/requests/${f.requestRef}/follow`,
   'GET /:locale/requests/follow/:token': (f) => `/:locale/requests/follow/${f.followToken}`,
+  'POST /:locale/requests/follow/:token': (f) => `/:locale/requests/follow/${f.followToken}`,
   'GET /:locale/requests/unsubscribe/:token': (f) => `/:locale/requests/unsubscribe/${f.unsubscribeToken}`,
+  'POST /:locale/requests/unsubscribe/:token': (f) => `/:locale/requests/unsubscribe/${f.unsubscribeToken}`,
   'GET /:locale/requests/track/:code': (f) => `/:locale/requests/track/${f.trackingCode}`,
   'POST /:locale/requests/track/:code/feedback': (f) => `/:locale/requests/track/${f.trackingCode}/feedback`,
   'POST /:locale/requests/track/:code/contest': (f) => `/:locale/requests/track/${f.trackingCode}/contest`,

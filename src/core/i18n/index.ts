@@ -125,6 +125,12 @@ export function fill(parts: string[], params: Record<string, unknown>, counted =
   return out;
 }
 
+/**
+ * A code (a request's reference `TET-2026-000037`, a reporting period `2025-S2`) inside a translated
+ * sentence: isolated, so an Arabic sentence does not reorder it (`S2-2025`). For text nodes, use `<bdi>`.
+ */
+export const isolate = (s: string) => `\u2068${s}\u2069`;
+
 /** The text of a translated field in this locale, else French, else whatever exists. */
 export function tr(value: Translated | string | null | undefined, locale: Locale): string {
   return trWithLang(value, locale).text;

@@ -87,7 +87,9 @@ export const requests: ModuleManifest = {
     'GET /:locale/requests/dashboards/institutions': 'public',
     // The links of the mails (follower token) and the reporter's tracking code.
     'GET /:locale/requests/follow/:token': 'capability',
+    'POST /:locale/requests/follow/:token': 'capability',
     'GET /:locale/requests/unsubscribe/:token': 'capability',
+    'POST /:locale/requests/unsubscribe/:token': 'capability',
     'GET /:locale/requests/track/:code': 'capability',
     'POST /:locale/requests/track/:code/feedback': 'capability',
     'POST /:locale/requests/track/:code/contest': 'capability',

@@ -6,7 +6,7 @@ import { echoValues, limited, pageParam, queryString, intParam, submitForm } fro
 import { ValidationError, RuleError, NotFoundError } from '../../core/http/errors.ts';
 import { secureCookies } from '../../config.ts';
 import { uploadsOf, openStoredFile } from '../../core/files/index.ts';
-import { tr } from '../../core/i18n/index.ts';
+import { tr, isolate } from '../../core/i18n/index.ts';
 import * as svc from './service.ts';
 import * as wf from './workflow.ts';
 import * as repo from './repo.ts';
@@ -227,20 +227,36 @@ export async function requestPages(app: FastifyInstance) {
       (outcome) => { reply.flash(outcome === 'confirm_sent' ? 'info' : 'success', `requests.follow.${outcome}`); return reply.to(`/requests/${reference}`); });
   });
 
-  app.get('/requests/follow/:token', async (req, reply) => {
-    reply.noStore();
-    const ref = await wf.confirmFollow(req.ctx, (req.params as { token: string }).token);
-    if (!ref) return reply.page(req.t('requests.followTitle'), <MessagePage title={req.t('requests.followTitle')} text={req.t('requests.tokenUnknown')} error />, 404);
-    return reply.page(req.t('requests.followTitle'), <MessagePage title={req.t('requests.followTitle')} text={req.t('requests.followConfirmed', { reference: ref })} links={[{ label: ref, path: `/requests/${ref}` }]} />);
+  /**
+   * A mail's link (confirm a follow, stop following): the GET only says what the button will do,
+   * and the POST does it. Mail systems open the links of incoming mail to scan them, and a GET that
+   * acted would confirm or end a subscription without the reader.
+   */
+  function mailLink(path: string, act: (ctx: FastifyRequest['ctx'], token: string) => Promise<string | null>,
+    texts: { askTitle: string; ask: string; button: string; doneTitle: string; done: string; unknown: string; unknownStatus: number }) {
+    const tokenOf = (req: FastifyRequest) => (req.params as { token: string }).token;
+    const unknown = (req: FastifyRequest, reply: FastifyReply, title: string) => reply.page(title, <MessagePage title={title} text={req.t(texts.unknown)} error={texts.unknownStatus >= 400} />, texts.unknownStatus);
+    app.get(`/requests/${path}/:token`, async (req, reply) => {
+      reply.noStore();
+      const ref = await wf.followerRequest(req.ctx, tokenOf(req));
+      if (!ref) return unknown(req, reply, req.t(texts.askTitle));
+      return reply.page(req.t(texts.askTitle), <MessagePage title={req.t(texts.askTitle)} text={req.t(texts.ask, { reference: isolate(ref) })}
+        action={{ path: `/requests/${path}/${tokenOf(req)}`, label: req.t(texts.button) }} links={[{ label: ref, path: `/requests/${ref}` }]} />);
+    });
+    app.post(`/requests/${path}/:token`, limited(cfg(), 10), async (req, reply) => {
+      reply.noStore();
+      const ref = await act(req.ctx, tokenOf(req));
+      if (!ref) return unknown(req, reply, req.t(texts.doneTitle));
+      return reply.page(req.t(texts.doneTitle), <MessagePage title={req.t(texts.doneTitle)} text={req.t(texts.done, { reference: isolate(ref) })} links={[{ label: ref, path: `/requests/${ref}` }]} />);
+    });
+  }
+  mailLink('follow', wf.confirmFollow, {
+    askTitle: 'requests.followTitle', ask: 'requests.followAsk', button: 'requests.followConfirmButton',
+    doneTitle: 'requests.followTitle', done: 'requests.followConfirmed', unknown: 'requests.tokenUnknown', unknownStatus: 404,
   });
-
-  /** The one-click link of every mail. */
-  app.get('/requests/unsubscribe/:token', async (req, reply) => {
-    reply.noStore();
-    const ref = await wf.unsubscribe(req.ctx, (req.params as { token: string }).token);
-    const title = req.t('requests.unsubscribeTitle');
-    if (!ref) return reply.page(title, <MessagePage title={title} text={req.t('requests.unsubscribeGone')} />);
-    return reply.page(title, <MessagePage title={title} text={req.t('requests.unsubscribed', { reference: ref })} links={[{ label: ref, path: `/requests/${ref}` }]} />);
+  mailLink('unsubscribe', wf.unsubscribe, {
+    askTitle: 'requests.unsubscribeAskTitle', ask: 'requests.unsubscribeAsk', button: 'requests.unsubscribeButton',
+    doneTitle: 'requests.unsubscribeTitle', done: 'requests.unsubscribed', unknown: 'requests.unsubscribeGone', unknownStatus: 200,
   });
 
   // ---------- The reporter's page: by tracking code, or signed in ----------

@@ -403,10 +403,16 @@ export async function follow(ctx: Ctx, reference: string, input: unknown): Promi
   });
 }
 
-async function followerAction(ctx: Ctx, token: string, action: 'confirm' | 'unsubscribe'): Promise<string | null> {
+/** The request a mail link's follower token is about (its reference), read only; null for an unknown token. */
+export async function followerRequest(ctx: Ctx, token: string): Promise<string | null> {
   if (!/^[A-Za-z0-9_-]{16,64}$/.test(token)) return null;
+  const f = await repo.findFollowerByToken(rq(ctx.db), ctx.commune.id, token);
+  return f ? (await repo.referencesOf(rq(ctx.db), ctx.commune.id, [f.request_id]))[0]?.reference ?? null : null;
+}
+
+async function followerAction(ctx: Ctx, token: string, action: 'confirm' | 'unsubscribe'): Promise<string | null> {
   // An unknown token changes nothing, so it writes nothing (not even an audit entry anyone could add at will).
-  if (!(await repo.findFollowerByToken(rq(ctx.db), ctx.commune.id, token))) return null;
+  if (!(await followerRequest(ctx, token))) return null;
   return mutate(ctx, { permission: null, action: `request.${action}`, entity: 'request' }, async (trx) => {
     const db = rq(trx);
     const f = await repo.findFollowerByToken(db, ctx.commune.id, token);
@@ -418,9 +424,9 @@ async function followerAction(ctx: Ctx, token: string, action: 'confirm' | 'unsu
   });
 }
 
-/** The link of a confirmation mail; returns the request's reference, or null for an unknown token. */
+/** The button behind a confirmation mail's link; returns the request's reference, or null for an unknown token. */
 export const confirmFollow = (ctx: Ctx, token: string) => followerAction(ctx, token, 'confirm');
-/** The one-click link at the foot of every mail; returns the request's reference, or null if already gone. */
+/** The button behind the link at the foot of every mail; returns the request's reference, or null if already gone. */
 export const unsubscribe = (ctx: Ctx, token: string) => followerAction(ctx, token, 'unsubscribe');
 
 // ---------- Moderation ----------

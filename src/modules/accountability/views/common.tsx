@@ -34,11 +34,8 @@ export function Num({ value, unit }: { value: number | null | undefined; unit?: 
   return <>{formatNumber(locale, value, { maximumFractionDigits: 2 })}{u && <>{'\u00a0'}<Tr value={unit} /></>}</>;
 }
 
-/**
- * A code (reporting period `2025-S2`, number) inside a translated sentence: isolated, so an Arabic
- * sentence does not reorder it (`S2-2025`). For text nodes, use `<bdi>`.
- */
-export const iso = (s: string) => `\u2068${s}\u2069`;
+/** A code inside a translated sentence, isolated (core's `isolate`). */
+export { isolate as iso } from '../../../core/i18n/index.ts';
 
 /** Dashboard · About · Data: the plan's public pages. */
 export function PlanNav({ slug, current }: { slug: string; current: 'dashboard' | 'about' }) {

@@ -430,12 +430,14 @@ export function ReporterPage({ r, base, options, forms, outcome }: {
   );
 }
 
-export function MessagePage({ title, text, links, error }: { title: string; text: string; links?: { label: string; path: string }[]; error?: boolean }) {
+/** A short message; with `action`, a button that posts to it (what a mail's link asks to confirm). */
+export function MessagePage({ title, text, links, error, action }: { title: string; text: string; links?: { label: string; path: string }[]; error?: boolean; action?: { path: string; label: string } }) {
   const view = useView();
   return (
     <section class="narrow">
       <h1>{title}</h1>
       {error ? <p class="flash error" role="alert">{text}</p> : <p>{text}</p>}
+      {action && <Form action={href(view, action.path)}><div class="actions"><Button>{action.label}</Button></div></Form>}
       {links && <ul>{links.map((l) => <li><a href={href(view, l.path)}>{l.label}</a></li>)}</ul>}
     </section>
   );
