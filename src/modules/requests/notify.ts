@@ -1,7 +1,7 @@
 import type { AnyDB } from '../../core/db/index.ts';
 import type { Ctx } from '../../core/service.ts';
 import { queueMail } from '../../core/mail/index.ts';
-import { createI18n, coreCatalogs, mergeCatalogs, isLocale, tr, parseTranslated, type I18n, type Locale, type T } from '../../core/i18n/index.ts';
+import { createI18n, coreCatalogs, mergeCatalogs, isLocale, tr, parseTranslated, type I18n, type Locale, type T, type Translated } from '../../core/i18n/index.ts';
 import fr from './locales/fr.json' with { type: 'json' };
 import ar from './locales/ar.json' with { type: 'json' };
 import en from './locales/en.json' with { type: 'json' };
@@ -32,14 +32,14 @@ function footer(t: T, ctx: Ctx, locale: string, token: string): string {
 }
 
 /** To the reporter who gave an email: the reference, the tracking code and its link. */
-export async function mailSubmitted(trx: AnyDB, ctx: Ctx, r: RequestRef, to: { email: string; locale: string; token: string }, trackingCode: string) {
+export async function mailSubmitted(trx: AnyDB, ctx: Ctx, r: { reference: string; categoryName: Translated }, to: { email: string; locale: string; token: string }, trackingCode: string) {
   const t = await mailT(to.locale);
   const loc = to.locale as Locale;
   await queueMail(trx, {
     communeId: ctx.commune.id, to: to.email,
     subject: t('requests.mail.submittedSubject', { reference: r.reference }),
     text: t('requests.mail.submittedBody', {
-      reference: r.reference, category: await categoryName(trx, ctx, r.category_id, loc), code: trackingCode,
+      reference: r.reference, category: tr(r.categoryName, loc), code: trackingCode,
       link: link(ctx, to.locale, `/requests/${r.reference}`), track: link(ctx, to.locale, `/requests/track/${trackingCode}`),
     }) + footer(t, ctx, to.locale, to.token),
   });

@@ -270,15 +270,16 @@ export async function submitRequest(ctx: Ctx, input: ReportFields, opts: SubmitO
   const now = ctx.clock.now();
   const code = newTrackingCode();
   const actorId = ctx.actor?.userId || null;
+  const today = localDay(now);
+  // Before the transaction: what it holds the commune's lock for is kept short.
+  const dueOn = await dueDay(ctx.db, ctx.commune.id, today, report.category.slaDays);
   return mutate(ctx, { permission: onBehalf ? 'requests.report_for' : null, action: 'request.submit', entity: 'request', groupCommit: true }, async (trx) => {
     const db = rq(trx);
     await lockCommune(trx, ctx.commune.id);
-    const today = localDay(now);
     const year = Number(today.slice(0, 4));
     const seq = await repo.nextSeq(db, ctx.commune.id, year);
     const reference = formatReference(referencePrefix(ctx.commune.slug), year, seq);
     const at = iso(now);
-    const dueOn = await dueDay(trx, ctx.commune.id, today, report.category.slaDays);
     const { id } = await db.insertInto('requests').values({
       commune_id: ctx.commune.id, reference, year, seq, tracking_hash: trackingHash(code),
       category_id: report.category.id, district_id: report.districtId, institution_id: report.category.institutionId, assignee_id: null,
@@ -304,7 +305,7 @@ export async function submitRequest(ctx: Ctx, input: ReportFields, opts: SubmitO
         commune_id: ctx.commune.id, request_id: id, email: report.email, email_normalized: report.email.toLowerCase(), user_id: null,
         locale: ctx.locale, token, confirmed: 1, is_reporter: 1, created_at: at,
       }).execute();
-      await mailSubmitted(trx, ctx, { id, reference, category_id: report.category.id }, { email: report.email, locale: ctx.locale, token }, code);
+      await mailSubmitted(trx, ctx, { reference, categoryName: report.category.name }, { email: report.email, locale: ctx.locale, token }, code);
     }
     return {
       result: { id, reference, trackingCode: code }, entityId: reference,
