@@ -433,6 +433,17 @@ test('mail through a real SMTP server: confirmation, every public change, unsubs
     assert.deepEqual(smtp.mails.map((m) => m.to).flat(), ['voisin@example.org'], 'the unsubscribed reporter gets nothing; the confirmed follower does');
     assert.match(smtp.mails[0].text, /RESOLU-MAIL/);
     assert.match(smtp.mails[0].text, /\/requests\/unsubscribe\//, 'every mail has its unsubscribe link');
+    // RFC 8058: the same link in List-Unsubscribe, and the mail client's one-click POST (no cookie, no token) stops the mail.
+    const head = smtp.mails[0].raw.split(/\r?\n\r?\n/)[0].replace(/\r?\n[ \t]+/g, ' ');
+    const header = (name: string) => new RegExp(`^${name}:\\s*(.*)$`, 'mi').exec(head)?.[1].trim();
+    const strangerLink = smtp.mails[0].text.match(/https?:\/\/\S+\/requests\/unsubscribe\/[\w-]+/)![0];
+    assert.equal(header('List-Unsubscribe'), `<${strangerLink}>`);
+    assert.equal(header('List-Unsubscribe-Post'), 'List-Unsubscribe=One-Click');
+    const forged = await fetch(strangerLink.replace(/^https?:\/\/[^/]+/, t.url), { method: 'POST', body: 'List-Unsubscribe=Other', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    assert.equal(forged.status, 403, 'any other body still needs the CSRF token');
+    const oneClick = await fetch(strangerLink.replace(/^https?:\/\/[^/]+/, t.url), { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    assert.equal(oneClick.status, 200);
+    assert.deepEqual(await followers(), [], 'nobody follows any more');
   } finally { await smtp.close(); }
 });
 

@@ -139,4 +139,10 @@ export const coreMigrations: Record<string, Migration> = {
         where a.id = (select max(b.id) from audit_log b where b.commune_id = a.commune_id)`.execute(db);
     },
   },
+  '2026-12-02-0900-core-outbox-unsubscribe': {
+    async up(db) {
+      // The link a mail's List-Unsubscribe header gives (RFC 8058: one click in the mail client).
+      await db.schema.alterTable('outbox').addColumn('list_unsubscribe', 'text').execute();
+    },
+  },
 };

@@ -82,6 +82,7 @@ export type CoreTables = {
     last_error: string | null;
     created_at: string;
     sent_at: string | null;
+    list_unsubscribe: string | null;
   };
   password_resets: {
     id: Generated<number>;

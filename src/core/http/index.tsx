@@ -28,6 +28,10 @@ import { csrfToken, csrfCookieOptions, CSRF_COOKIE } from './csrf.ts';
 import { PUBLIC_DIR } from '../paths.ts';
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route takes RFC 8058's one-click POST (`List-Unsubscribe=One-Click`) without a CSRF token. */
+    oneClickUnsubscribe?: boolean;
+  }
   interface FastifyRequest {
     commune: Commune;
     actor: Actor | null;
@@ -162,6 +166,9 @@ export const corePlugin = fp(async (app: FastifyInstance, opts: CoreOptions) => 
   // Every form post carries the CSRF token (APIs authenticate with keys, not cookies).
   app.addHook('preHandler', (req, reply, done) => {
     if (req.method === 'GET' || req.method === 'HEAD' || isApiPath(req.url)) return done();
+    // RFC 8058: a mail client's one-click unsubscribe carries no cookie and no token. On the routes
+    // that allow it, the secret in the link (which a forging site cannot know) is the authority.
+    if (req.routeOptions.config?.oneClickUnsubscribe && (req.body as Record<string, unknown> | undefined)?.['List-Unsubscribe'] === 'One-Click') return done();
     app.csrfProtection(req, reply, done);
   });
 

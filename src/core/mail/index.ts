@@ -2,12 +2,16 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type { AnyDB } from '../db/index.ts';
 import { iso } from '../clock/index.ts';
 
-export interface OutgoingMail { communeId: number; to: string; subject: string; text: string }
+export interface OutgoingMail {
+  communeId: number; to: string; subject: string; text: string;
+  /** The address that stops such mail: sent as List-Unsubscribe with List-Unsubscribe-Post (RFC 8058, one click in the mail client). */
+  unsubscribe?: string;
+}
 
 /** Queues a message in the outbox, inside the caller's transaction: it goes only if the change commits. */
 export async function queueMail(trx: AnyDB, m: OutgoingMail): Promise<void> {
   await trx.insertInto('outbox').values({
-    commune_id: m.communeId, to_addr: m.to, subject: m.subject, body_text: m.text,
+    commune_id: m.communeId, to_addr: m.to, subject: m.subject, body_text: m.text, list_unsubscribe: m.unsubscribe ?? null,
     status: 'pending', attempts: 0, created_at: iso(),
   }).execute();
 }
@@ -21,7 +25,7 @@ const MAX_ATTEMPTS = 5;
 
 /** Sends pending messages; returns how many were sent. Safe to run from several processes on PostgreSQL. */
 export async function drainOutbox(db: AnyDB, transport: Transporter, from: string, limit = 50): Promise<number> {
-  const pending = await db.selectFrom('outbox').select(['id', 'to_addr', 'subject', 'body_text', 'attempts'])
+  const pending = await db.selectFrom('outbox').select(['id', 'to_addr', 'subject', 'body_text', 'attempts', 'list_unsubscribe'])
     .where('status', '=', 'pending').orderBy('id').limit(limit).execute();
   let sent = 0;
   for (const m of pending) {
@@ -29,7 +33,10 @@ export async function drainOutbox(db: AnyDB, transport: Transporter, from: strin
     const claim = await db.updateTable('outbox').set({ status: 'sending' }).where('id', '=', m.id).where('status', '=', 'pending').executeTakeFirst();
     if (Number(claim.numUpdatedRows) !== 1) continue;
     try {
-      await transport.sendMail({ from, to: m.to_addr, subject: m.subject, text: m.body_text });
+      await transport.sendMail({
+        from, to: m.to_addr, subject: m.subject, text: m.body_text,
+        ...(m.list_unsubscribe ? { list: { unsubscribe: m.list_unsubscribe }, headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } } : {}),
+      });
       await db.updateTable('outbox').set({ status: 'sent', sent_at: iso(), attempts: m.attempts + 1 }).where('id', '=', m.id).execute();
       sent++;
     } catch (err) {

@@ -27,8 +27,10 @@ async function categoryName(trx: AnyDB, ctx: Ctx, categoryId: number, locale: Lo
   return c ? tr(parseTranslated(c.name), locale) : '';
 }
 
-function footer(t: T, ctx: Ctx, locale: string, token: string): string {
-  return `\n\n--\n${t('requests.mail.unsubscribe', { link: link(ctx, locale, `/requests/unsubscribe/${token}`) })}\n${t('requests.mail.signature', { commune: tr(ctx.commune.name, locale as Locale) })}`;
+/** A follower's mail: its text with the footer (the link that stops such mail, the signature), and that link for List-Unsubscribe. */
+function followerMail(t: T, ctx: Ctx, locale: string, token: string, text: string): { text: string; unsubscribe: string } {
+  const unsubscribe = link(ctx, locale, `/requests/unsubscribe/${token}`);
+  return { text: `${text}\n\n--\n${t('requests.mail.unsubscribe', { link: unsubscribe })}\n${t('requests.mail.signature', { commune: tr(ctx.commune.name, locale as Locale) })}`, unsubscribe };
 }
 
 /** To the reporter who gave an email: the reference, the tracking code and its link. */
@@ -38,10 +40,10 @@ export async function mailSubmitted(trx: AnyDB, ctx: Ctx, r: { reference: string
   await queueMail(trx, {
     communeId: ctx.commune.id, to: to.email,
     subject: t('requests.mail.submittedSubject', { reference: r.reference }),
-    text: t('requests.mail.submittedBody', {
+    ...followerMail(t, ctx, to.locale, to.token, t('requests.mail.submittedBody', {
       reference: r.reference, category: tr(r.categoryName, loc), code: trackingCode,
       link: link(ctx, to.locale, `/requests/${r.reference}`), track: link(ctx, to.locale, `/requests/track/${trackingCode}`),
-    }) + footer(t, ctx, to.locale, to.token),
+    })),
   });
 }
 
@@ -51,8 +53,7 @@ export async function mailConfirmFollow(trx: AnyDB, ctx: Ctx, r: RequestRef, to:
   await queueMail(trx, {
     communeId: ctx.commune.id, to: to.email,
     subject: t('requests.mail.confirmSubject', { reference: r.reference }),
-    text: t('requests.mail.confirmBody', { reference: r.reference, link: link(ctx, to.locale, `/requests/follow/${to.token}`) })
-      + footer(t, ctx, to.locale, to.token),
+    ...followerMail(t, ctx, to.locale, to.token, t('requests.mail.confirmBody', { reference: r.reference, link: link(ctx, to.locale, `/requests/follow/${to.token}`) })),
   });
 }
 
@@ -81,10 +82,10 @@ export async function notifyFollowers(trx: AnyDB, ctx: Ctx, r: RequestRef, chang
     await queueMail(trx, {
       communeId: ctx.commune.id, to: f.email,
       subject: t('requests.mail.changeSubject', { reference: r.reference, what }),
-      text: t('requests.mail.changeBody', {
+      ...followerMail(t, ctx, f.locale, f.token, t('requests.mail.changeBody', {
         reference: r.reference, category: await categoryName(trx, ctx, r.category_id, loc), what,
         link: link(ctx, f.locale, `/requests/${r.reference}`),
-      }) + (change.note ? `\n\n${change.note}` : '') + footer(t, ctx, f.locale, f.token),
+      }) + (change.note ? `\n\n${change.note}` : '')),
     });
   }
 }

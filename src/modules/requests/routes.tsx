@@ -233,7 +233,7 @@ export async function requestPages(app: FastifyInstance) {
    * acted would confirm or end a subscription without the reader.
    */
   function mailLink(path: string, act: (ctx: FastifyRequest['ctx'], token: string) => Promise<string | null>,
-    texts: { askTitle: string; ask: string; button: string; doneTitle: string; done: string; unknown: string; unknownStatus: number }) {
+    texts: { askTitle: string; ask: string; button: string; doneTitle: string; done: string; unknown: string; unknownStatus: number }, oneClick = false) {
     const tokenOf = (req: FastifyRequest) => (req.params as { token: string }).token;
     const unknown = (req: FastifyRequest, reply: FastifyReply, title: string) => reply.page(title, <MessagePage title={title} text={req.t(texts.unknown)} error={texts.unknownStatus >= 400} />, texts.unknownStatus);
     app.get(`/requests/${path}/:token`, async (req, reply) => {
@@ -243,7 +243,9 @@ export async function requestPages(app: FastifyInstance) {
       return reply.page(req.t(texts.askTitle), <MessagePage title={req.t(texts.askTitle)} text={req.t(texts.ask, { reference: isolate(ref) })}
         action={{ path: `/requests/${path}/${tokenOf(req)}`, label: req.t(texts.button) }} links={[{ label: ref, path: `/requests/${ref}` }]} />);
     });
-    app.post(`/requests/${path}/:token`, limited(cfg(), 10), async (req, reply) => {
+    // One-click unsubscribes come from the mail providers' servers, many citizens behind one address.
+    const limit = limited(cfg(), oneClick ? 120 : 10);
+    app.post(`/requests/${path}/:token`, { ...limit, config: { ...limit.config, oneClickUnsubscribe: oneClick } }, async (req, reply) => {
       reply.noStore();
       const ref = await act(req.ctx, tokenOf(req));
       if (!ref) return unknown(req, reply, req.t(texts.doneTitle));
@@ -257,7 +259,7 @@ export async function requestPages(app: FastifyInstance) {
   mailLink('unsubscribe', wf.unsubscribe, {
     askTitle: 'requests.unsubscribeAskTitle', ask: 'requests.unsubscribeAsk', button: 'requests.unsubscribeButton',
     doneTitle: 'requests.unsubscribeTitle', done: 'requests.unsubscribed', unknown: 'requests.unsubscribeGone', unknownStatus: 200,
-  });
+  }, true);
 
   // ---------- The reporter's page: by tracking code, or signed in ----------
 
