@@ -472,6 +472,23 @@ test('editing: commitments in a tree with SDG codes, actions and indicators; typ
   assert.match(page, /Cible 11\.6\.1 \(cible locale\)/);
   const ar = txt((await new Client(t.url).get(`/ar/plans/${SLUG}/commitments/4.3.1`)).text);
   assert.match(ar, /مجلس الشباب، شق الأحياء/);
+  // Through the other plan's URLs, the same changes are not found and change nothing.
+  const indicator = await db().selectFrom('indicators').select('id').where('commitment_id', '=', id).executeTakeFirstOrThrow();
+  const OTHER = 'pac-2023-2028';
+  const snapshot = async () => JSON.stringify(await Promise.all(['commitments', 'actions', 'indicators'].map((tb) => db().selectFrom(tb as 'commitments').selectAll().orderBy('id').execute())));
+  const before = await snapshot();
+  await ogp.c.get(`/fr/admin/plans/${SLUG}/commitments/${id}`);
+  for (const [path, fields] of [
+    [`commitments/${id}`, { number: '4.3.1', title_fr: 'Par le mauvais plan' }],
+    [`commitments/${id}/actions/new`, { title_fr: 'Par le mauvais plan', institution_id: String(dept.id) }],
+    [`actions/${action.id}`, { title_fr: 'Par le mauvais plan', institution_id: String(dept.id) }],
+    [`commitments/${id}/indicators/new`, { kind: 'result', title_fr: 'Par le mauvais plan', direction: 'up', frequency: 'quarterly', institution_id: String(dept.id) }],
+    [`indicators/${indicator.id}`, { kind: 'result', title_fr: 'Par le mauvais plan', direction: 'up', frequency: 'quarterly', institution_id: String(dept.id) }],
+  ] as const) {
+    assert.equal((await ogp.c.get(`/fr/admin/plans/${OTHER}/${path}`)).status, 404, `GET ${path} through ${OTHER}`);
+    assert.equal((await ogp.c.post(`/fr/admin/plans/${OTHER}/${path}`, { ...fields })).status, 404, `POST ${path} through ${OTHER}`);
+  }
+  assert.equal(await snapshot(), before);
   // A department cannot edit the plan.
   const staff = await as('department_staff', 'associations');
   await staff.c.get(`/fr/admin/plans/${SLUG}/commitments/${id}`);

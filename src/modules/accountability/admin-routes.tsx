@@ -84,7 +84,7 @@ export async function adminPlanPages(app: FastifyInstance) {
   app.get('/admin/plans/:slug/commitments/:id', (req, reply) => commitmentPage(req, reply, intParam(req.params, 'id')));
   app.post('/admin/plans/:slug/commitments/:id', async (req, reply) => {
     const id = intParam(req.params, 'id');
-    return submitForm(req, reply, () => svc.updateCommitment(req.ctx, id, req.body),
+    return submitForm(req, reply, () => svc.updateCommitment(req.ctx, slug(req), id, req.body),
       (form, status) => commitmentPage(req, reply, id, form, status),
       () => { reply.flash('success', 'common.saved'); return reply.to(`/admin/plans/${slug(req)}/commitments/${id}`); });
   });
@@ -112,14 +112,14 @@ export async function adminPlanPages(app: FastifyInstance) {
   app.get('/admin/plans/:slug/commitments/:id/actions/new', async (req, reply) => { authorize(req.ctx, 'plans.manage'); return actionPage(req, reply, { commitmentId: intParam(req.params, 'id') }); });
   app.post('/admin/plans/:slug/commitments/:id/actions/new', async (req, reply) => {
     const id = intParam(req.params, 'id');
-    return submitForm(req, reply, () => svc.createActionFromForm(req.ctx, id, req.body),
+    return submitForm(req, reply, () => svc.createActionFromForm(req.ctx, slug(req), id, req.body),
       (form, status) => actionPage(req, reply, { commitmentId: id }, form, status),
       () => { reply.flash('success', 'plans.admin.actionCreated'); return reply.to(`/admin/plans/${slug(req)}/commitments/${id}`); });
   });
   app.get('/admin/plans/:slug/actions/:id', (req, reply) => actionPage(req, reply, { actionId: intParam(req.params, 'id') }));
   app.post('/admin/plans/:slug/actions/:id', async (req, reply) => {
     const id = intParam(req.params, 'id');
-    return submitForm(req, reply, () => svc.updateAction(req.ctx, id, req.body),
+    return submitForm(req, reply, () => svc.updateAction(req.ctx, slug(req), id, req.body),
       (form, status) => actionPage(req, reply, { actionId: id }, form, status),
       (commitmentId) => { reply.flash('success', 'common.saved'); return reply.to(`/admin/plans/${slug(req)}/commitments/${commitmentId}`); });
   });
@@ -143,14 +143,14 @@ export async function adminPlanPages(app: FastifyInstance) {
   app.get('/admin/plans/:slug/commitments/:id/indicators/new', async (req, reply) => { authorize(req.ctx, 'plans.manage'); return indicatorPage(req, reply, { commitmentId: intParam(req.params, 'id') }); });
   app.post('/admin/plans/:slug/commitments/:id/indicators/new', async (req, reply) => {
     const id = intParam(req.params, 'id');
-    return submitForm(req, reply, () => svc.createIndicatorFromForm(req.ctx, id, req.body),
+    return submitForm(req, reply, () => svc.createIndicatorFromForm(req.ctx, slug(req), id, req.body),
       (form, status) => indicatorPage(req, reply, { commitmentId: id }, form, status),
       () => { reply.flash('success', 'plans.admin.indicatorCreated'); return reply.to(`/admin/plans/${slug(req)}/commitments/${id}`); });
   });
   app.get('/admin/plans/:slug/indicators/:id', (req, reply) => indicatorPage(req, reply, { indicatorId: intParam(req.params, 'id') }));
   app.post('/admin/plans/:slug/indicators/:id', async (req, reply) => {
     const id = intParam(req.params, 'id');
-    return submitForm(req, reply, () => svc.updateIndicator(req.ctx, id, req.body),
+    return submitForm(req, reply, () => svc.updateIndicator(req.ctx, slug(req), id, req.body),
       (form, status) => indicatorPage(req, reply, { indicatorId: id }, form, status),
       (commitmentId) => { reply.flash('success', 'common.saved'); return reply.to(`/admin/plans/${slug(req)}/commitments/${commitmentId}`); });
   });

@@ -148,6 +148,21 @@ async function planRow(ctx: Ctx, slug: string) {
   return p;
 }
 
+/**
+ * Not found unless the commitment is one of the plan's: the admin URLs name both, and a change
+ * through another plan's URL is refused as its page is. (A commitment never moves between plans.)
+ */
+async function checkInPlan(ctx: Ctx, planSlug: string, commitmentId: number | undefined): Promise<void> {
+  const plan = await planRow(ctx, planSlug);
+  const c = commitmentId === undefined ? undefined : await repo.findCommitment(ctx.db, ctx.commune.id, commitmentId);
+  if (!c || c.plan_id !== plan.id) throw new NotFoundError();
+}
+
+/** The commitment an action or an indicator belongs to. */
+async function commitmentOf(ctx: Ctx, table: 'actions' | 'indicators', id: number): Promise<number | undefined> {
+  return (await adb(ctx.db).selectFrom(table).select('commitment_id').where('commune_id', '=', ctx.commune.id).where('id', '=', id).executeTakeFirst())?.commitment_id;
+}
+
 // ---------- Plans ----------
 
 export async function planOverview(ctx: Ctx, slug: string): Promise<PlanOverview> {
@@ -801,8 +816,9 @@ export async function createCommitmentFromForm(ctx: Ctx, planSlug: string, input
   return createCommitment(ctx, planSlug, commitmentFromForm(parseInput(commitmentSchema, input)));
 }
 
-export async function updateCommitment(ctx: Ctx, id: number, input: unknown): Promise<void> {
+export async function updateCommitment(ctx: Ctx, planSlug: string, id: number, input: unknown): Promise<void> {
   authorize(ctx, 'plans.manage');
+  await checkInPlan(ctx, planSlug, id);
   const c = commitmentFromForm(parseInput(commitmentSchema, input));
   checkDates(c.startDate, c.endDate);
   await mutate(ctx, { permission: 'plans.manage', action: 'commitment.update', entity: 'commitment' }, async (trx) => {
@@ -907,13 +923,15 @@ const actionFromForm = (d: z.output<typeof actionSchema>): ActionInput => ({
   startDate: d.start_date, endDate: d.end_date, sort: d.sort ?? undefined, sample: d.sample,
 });
 
-export async function createActionFromForm(ctx: Ctx, commitmentId: number, input: unknown): Promise<number> {
+export async function createActionFromForm(ctx: Ctx, planSlug: string, commitmentId: number, input: unknown): Promise<number> {
   authorize(ctx, 'plans.manage');
+  await checkInPlan(ctx, planSlug, commitmentId);
   return createAction(ctx, commitmentId, actionFromForm(parseInput(actionSchema, input)));
 }
 
-export async function updateAction(ctx: Ctx, id: number, input: unknown): Promise<number> {
+export async function updateAction(ctx: Ctx, planSlug: string, id: number, input: unknown): Promise<number> {
   authorize(ctx, 'plans.manage');
+  await checkInPlan(ctx, planSlug, await commitmentOf(ctx, 'actions', id));
   const a = actionFromForm(parseInput(actionSchema, input));
   checkDates(a.startDate, a.endDate);
   return mutate(ctx, { permission: 'plans.manage', action: 'action.update', entity: 'action' }, async (trx) => {
@@ -997,13 +1015,15 @@ export async function createIndicator(ctx: Ctx, commitmentId: number, i: Indicat
   });
 }
 
-export async function createIndicatorFromForm(ctx: Ctx, commitmentId: number, input: unknown): Promise<number> {
+export async function createIndicatorFromForm(ctx: Ctx, planSlug: string, commitmentId: number, input: unknown): Promise<number> {
   authorize(ctx, 'plans.manage');
+  await checkInPlan(ctx, planSlug, commitmentId);
   return createIndicator(ctx, commitmentId, indicatorFromForm(parseInput(indicatorSchema, input)));
 }
 
-export async function updateIndicator(ctx: Ctx, id: number, input: unknown): Promise<number> {
+export async function updateIndicator(ctx: Ctx, planSlug: string, id: number, input: unknown): Promise<number> {
   authorize(ctx, 'plans.manage');
+  await checkInPlan(ctx, planSlug, await commitmentOf(ctx, 'indicators', id));
   const i = indicatorFromForm(parseInput(indicatorSchema, input));
   return mutate(ctx, { permission: 'plans.manage', action: 'indicator.update', entity: 'indicator' }, async (trx) => {
     const before = await adb(trx).selectFrom('indicators').selectAll().where('commune_id', '=', ctx.commune.id).where('id', '=', id).executeTakeFirst();
