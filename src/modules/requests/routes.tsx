@@ -142,9 +142,7 @@ export async function requestPages(app: FastifyInstance) {
 
   /** Streams the public columns of the filtered list (never a reporter's name, email or phone). */
   async function* exportRows(req: FastifyRequest, format: 'csv' | 'json') {
-    const [categories, districts, institutions] = await Promise.all([
-      svc.listCategories(req.ctx, false), svc.listDistricts(req.ctx), repo.institutionsOfKinds(rq(req.ctx.db), req.commune.id, ['department', 'operator']),
-    ]);
+    const [categories, districts, institutions] = await Promise.all([svc.listCategories(req.ctx, false), svc.listDistricts(req.ctx), svc.institutionsById(req.ctx)]);
     const filters = await svc.resolveFilters(req.ctx, listQuery(req.query), categories, districts);
     const slugOf = <T extends { id: number; slug: string }>(xs: T[], id: number | null) => xs.find((x) => x.id === id)?.slug ?? '';
     const columns = ['reference', 'category', 'district', 'institution', 'status', 'reject_reason', 'channel', 'description', 'address', 'lat', 'lng',
@@ -157,7 +155,7 @@ export async function requestPages(app: FastifyInstance) {
       let chunk = '';
       for (const r of batch) {
         const row: Record<string, unknown> = {
-          reference: r.reference, category: slugOf(categories, r.category_id), district: slugOf(districts, r.district_id), institution: slugOf(institutions, r.institution_id),
+          reference: r.reference, category: slugOf(categories, r.category_id), district: slugOf(districts, r.district_id), institution: (r.institution_id === null ? undefined : institutions.get(r.institution_id)?.slug) ?? '',
           status: r.status, reject_reason: r.reject_reason, channel: r.channel, description: r.description, address: r.address, lat: r.lat, lng: r.lng,
           created_at: r.created_at, due_on: r.due_on, acknowledged_at: r.acknowledged_at, resolved_at: r.resolved_at, closed_at: r.closed_at,
           within_target: r.within_target === null ? null : !!r.within_target, resolution_days: r.resolution_days, satisfaction: r.satisfaction, sample: !!r.sample,

@@ -107,6 +107,11 @@ export async function listDistricts(ctx: ReadCtx): Promise<District[]> {
   return [...(await referenceData(ctx)).districts];
 }
 
+/** The commune's institutions (every kind) by id: slug, kind and name. */
+export async function institutionsById(ctx: ReadCtx): Promise<ReadonlyMap<number, { slug: string; kind: string; name: Translated }>> {
+  return (await referenceData(ctx)).institutions;
+}
+
 // ---------- Checking a report ----------
 
 const str = (v: unknown) => (typeof v === 'string' ? v : Array.isArray(v) ? String(v[0] ?? '') : v === undefined || v === null ? '' : String(v));

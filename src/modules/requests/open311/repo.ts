@@ -61,6 +61,3 @@ export function findApiKey(db: RqDB, communeId: number, keyHash: string) {
   return db.selectFrom('api_keys').select(['id', 'name', 'revoked_at']).where('commune_id', '=', communeId).where('key_hash', '=', keyHash).executeTakeFirst();
 }
 
-export function institutionNames(db: RqDB, communeId: number) {
-  return db.selectFrom('institutions').select(['id', 'name']).where('commune_id', '=', communeId).where('kind', 'in', ['department', 'operator']).execute();
-}

@@ -5,9 +5,9 @@ import { RuleError, ValidationError, type FieldErrors } from '../../../core/http
 import { isUpload, type Upload } from '../../../core/files/index.ts';
 import { localDay } from '../../../core/clock/working-days.ts';
 import { addDays, iso } from '../../../core/clock/index.ts';
-import { tr, parseTranslated, LOCALES, type Translated } from '../../../core/i18n/index.ts';
+import { tr, LOCALES, type Translated } from '../../../core/i18n/index.ts';
 import { rq } from '../repo.ts';
-import { listCategories, getCategory, submitRequest, MAX_DESCRIPTION, type Question, type ReportFields } from '../service.ts';
+import { listCategories, getCategory, institutionsById, submitRequest, MAX_DESCRIPTION, type Question, type ReportFields } from '../service.ts';
 import { normalizeReference } from '../codes.ts';
 import { OPEN_STATUSES } from '../schema.ts';
 import * as repo from './repo.ts';
@@ -44,8 +44,8 @@ export const DATATYPES: Record<string, string> = {
 };
 
 export async function services(ctx: Ctx): Promise<Row[]> {
-  const [categories, institutions] = await Promise.all([listCategories(ctx, true), repo.institutionNames(rq(ctx.db), ctx.commune.id)]);
-  const group = new Map(institutions.map((i) => [i.id, tr(parseTranslated(i.name), ctx.locale)]));
+  const [categories, institutions] = await Promise.all([listCategories(ctx, true), institutionsById(ctx)]);
+  const group = (id: number) => tr(institutions.get(id)?.name, ctx.locale);
   return categories.map((c) => ({
     service_code: c.slug,
     service_name: tr(c.name, ctx.locale),
@@ -54,7 +54,7 @@ export async function services(ctx: Ctx): Promise<Row[]> {
     type: 'realtime',
     // The names in the other languages, so a client can search in any of them.
     keywords: [...new Set(LOCALES.map((l) => c.name[l]).filter((n): n is string => !!n && n !== tr(c.name, ctx.locale)))].join(', '),
-    group: group.get(c.institutionId) ?? '',
+    group: group(c.institutionId),
   }));
 }
 
@@ -215,12 +215,12 @@ async function present(ctx: Ctx, rows: repo.Open311Row[], reading: Reading): Pro
   const db = rq(ctx.db);
   const [categories, institutions, photos, duplicates] = await Promise.all([
     listCategories(ctx, false),
-    repo.institutionNames(db, ctx.commune.id),
+    institutionsById(ctx),
     repo.firstPhotos(db, ctx.commune.id, rows.map((r) => r.id)),
     repo.referencesByIds(db, ctx.commune.id, [...new Set(rows.map((r) => r.duplicate_of_id).filter((x): x is number => x !== null))]),
   ]);
   const cat = new Map(categories.map((c) => [c.id, c]));
-  const agency = new Map(institutions.map((i) => [i.id, tr(parseTranslated(i.name), ctx.locale)]));
+  const agency = (id: number | null) => (id === null ? '' : tr(institutions.get(id)?.name, ctx.locale));
   const photo = new Map(photos.map((p) => [p.request_id, p.photo_id]));
   const dup = new Map(duplicates.map((d) => [d.id, d.reference]));
   return rows.map((r) => {
@@ -234,7 +234,7 @@ async function present(ctx: Ctx, rows: repo.Open311Row[], reading: Reading): Pro
       service_name: c ? tr(c.name, ctx.locale) : '',
       service_code: c?.slug ?? '',
       description: r.description,
-      agency_responsible: agency.get(r.institution_id) ?? '',
+      agency_responsible: agency(r.institution_id),
       service_notice: '',
       requested_datetime: w3c(r.created_at),
       updated_datetime: w3c(r.updated_at),
