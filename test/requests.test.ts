@@ -441,6 +441,8 @@ test('mail through a real SMTP server: confirmation, every public change, unsubs
     assert.equal(header('List-Unsubscribe-Post'), 'List-Unsubscribe=One-Click');
     const forged = await fetch(strangerLink.replace(/^https?:\/\/[^/]+/, t.url), { method: 'POST', body: 'List-Unsubscribe=Other', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     assert.equal(forged.status, 403, 'any other body still needs the CSRF token');
+    const notThere = await fetch(`${t.url}${confirmPath}`, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    assert.equal(notThere.status, 403, 'only the unsubscribe link takes the one-click POST');
     const oneClick = await fetch(strangerLink.replace(/^https?:\/\/[^/]+/, t.url), { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     assert.equal(oneClick.status, 200);
     assert.deepEqual(await followers(), [], 'nobody follows any more');

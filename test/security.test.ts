@@ -44,7 +44,7 @@ test('the cookie signer remembers only what the HMAC verified, and answers as th
   // Tampered value, tampered signature, another key's signature, empty, unsigned: invalid, every time.
   const forged = [good.replace('secret', 'secreT'), `${good.slice(0, -1)}${good.endsWith('A') ? 'B' : 'A'}`, new Signer('k'.repeat(40)).sign('secret-value'), '', 'secret-value'];
   for (const f of forged) for (let i = 0; i < 2; i++) assert.equal(signer.unsign(f).valid, false, f);
-  // Bounded: older values are forgotten, and still verify when asked again.
+  // More values than it keeps: the oldest, forgotten, is verified again and still answers right.
   const values = ['a', 'b', 'c', 'd', 'e'].map((v) => signer.sign(v));
   for (const v of values) assert.equal(signer.unsign(v).valid, true);
   assert.equal(signer.unsign(values[0]).value, 'a');

@@ -41,6 +41,11 @@ export function findCommitment(db: AnyDB, communeId: number, id: number) {
   return adb(db).selectFrom('commitments as c').select([...commitmentColumns]).where('c.commune_id', '=', communeId).where('c.id', '=', id).executeTakeFirst();
 }
 
+/** The commitment an action or an indicator belongs to. */
+export async function commitmentIdOf(db: AnyDB, communeId: number, table: 'actions' | 'indicators', id: number): Promise<number | undefined> {
+  return (await adb(db).selectFrom(table).select('commitment_id').where('commune_id', '=', communeId).where('id', '=', id).executeTakeFirst())?.commitment_id;
+}
+
 export function findCommitmentByNumber(db: AnyDB, communeId: number, planId: number, number: string) {
   return adb(db).selectFrom('commitments as c').select([...commitmentColumns])
     .where('c.commune_id', '=', communeId).where('c.plan_id', '=', planId).where('c.number', '=', number).executeTakeFirst();

@@ -158,11 +158,6 @@ async function checkInPlan(ctx: Ctx, planSlug: string, commitmentId: number | un
   if (!c || c.plan_id !== plan.id) throw new NotFoundError();
 }
 
-/** The commitment an action or an indicator belongs to. */
-async function commitmentOf(ctx: Ctx, table: 'actions' | 'indicators', id: number): Promise<number | undefined> {
-  return (await adb(ctx.db).selectFrom(table).select('commitment_id').where('commune_id', '=', ctx.commune.id).where('id', '=', id).executeTakeFirst())?.commitment_id;
-}
-
 // ---------- Plans ----------
 
 export async function planOverview(ctx: Ctx, slug: string): Promise<PlanOverview> {
@@ -931,7 +926,7 @@ export async function createActionFromForm(ctx: Ctx, planSlug: string, commitmen
 
 export async function updateAction(ctx: Ctx, planSlug: string, id: number, input: unknown): Promise<number> {
   authorize(ctx, 'plans.manage');
-  await checkInPlan(ctx, planSlug, await commitmentOf(ctx, 'actions', id));
+  await checkInPlan(ctx, planSlug, await repo.commitmentIdOf(ctx.db, ctx.commune.id, 'actions', id));
   const a = actionFromForm(parseInput(actionSchema, input));
   checkDates(a.startDate, a.endDate);
   return mutate(ctx, { permission: 'plans.manage', action: 'action.update', entity: 'action' }, async (trx) => {
@@ -1023,7 +1018,7 @@ export async function createIndicatorFromForm(ctx: Ctx, planSlug: string, commit
 
 export async function updateIndicator(ctx: Ctx, planSlug: string, id: number, input: unknown): Promise<number> {
   authorize(ctx, 'plans.manage');
-  await checkInPlan(ctx, planSlug, await commitmentOf(ctx, 'indicators', id));
+  await checkInPlan(ctx, planSlug, await repo.commitmentIdOf(ctx.db, ctx.commune.id, 'indicators', id));
   const i = indicatorFromForm(parseInput(indicatorSchema, input));
   return mutate(ctx, { permission: 'plans.manage', action: 'indicator.update', entity: 'indicator' }, async (trx) => {
     const before = await adb(trx).selectFrom('indicators').selectAll().where('commune_id', '=', ctx.commune.id).where('id', '=', id).executeTakeFirst();

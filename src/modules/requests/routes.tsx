@@ -155,7 +155,7 @@ export async function requestPages(app: FastifyInstance) {
       let chunk = '';
       for (const r of batch) {
         const row: Record<string, unknown> = {
-          reference: r.reference, category: slugOf(categories, r.category_id), district: slugOf(districts, r.district_id), institution: (r.institution_id === null ? undefined : institutions.get(r.institution_id)?.slug) ?? '',
+          reference: r.reference, category: slugOf(categories, r.category_id), district: slugOf(districts, r.district_id), institution: institutions.get(r.institution_id)?.slug ?? '',
           status: r.status, reject_reason: r.reject_reason, channel: r.channel, description: r.description, address: r.address, lat: r.lat, lng: r.lng,
           created_at: r.created_at, due_on: r.due_on, acknowledged_at: r.acknowledged_at, resolved_at: r.resolved_at, closed_at: r.closed_at,
           within_target: r.within_target === null ? null : !!r.within_target, resolution_days: r.resolution_days, satisfaction: r.satisfaction, sample: !!r.sample,

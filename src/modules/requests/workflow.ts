@@ -403,16 +403,19 @@ export async function follow(ctx: Ctx, reference: string, input: unknown): Promi
   });
 }
 
+/** The follower of a mail link's token; undefined for a malformed or unknown one. */
+const followerOf = (ctx: Ctx, token: string) =>
+  (/^[A-Za-z0-9_-]{16,64}$/.test(token) ? repo.findFollowerByToken(rq(ctx.db), ctx.commune.id, token) : Promise.resolve(undefined));
+
 /** The request a mail link's follower token is about (its reference), read only; null for an unknown token. */
 export async function followerRequest(ctx: Ctx, token: string): Promise<string | null> {
-  if (!/^[A-Za-z0-9_-]{16,64}$/.test(token)) return null;
-  const f = await repo.findFollowerByToken(rq(ctx.db), ctx.commune.id, token);
+  const f = await followerOf(ctx, token);
   return f ? (await repo.referencesOf(rq(ctx.db), ctx.commune.id, [f.request_id]))[0]?.reference ?? null : null;
 }
 
 async function followerAction(ctx: Ctx, token: string, action: 'confirm' | 'unsubscribe'): Promise<string | null> {
   // An unknown token changes nothing, so it writes nothing (not even an audit entry anyone could add at will).
-  if (!(await followerRequest(ctx, token))) return null;
+  if (!(await followerOf(ctx, token))) return null;
   return mutate(ctx, { permission: null, action: `request.${action}`, entity: 'request' }, async (trx) => {
     const db = rq(trx);
     const f = await repo.findFollowerByToken(db, ctx.commune.id, token);

@@ -45,7 +45,6 @@ export const DATATYPES: Record<string, string> = {
 
 export async function services(ctx: Ctx): Promise<Row[]> {
   const [categories, institutions] = await Promise.all([listCategories(ctx, true), institutionsById(ctx)]);
-  const group = (id: number) => tr(institutions.get(id)?.name, ctx.locale);
   return categories.map((c) => ({
     service_code: c.slug,
     service_name: tr(c.name, ctx.locale),
@@ -54,7 +53,7 @@ export async function services(ctx: Ctx): Promise<Row[]> {
     type: 'realtime',
     // The names in the other languages, so a client can search in any of them.
     keywords: [...new Set(LOCALES.map((l) => c.name[l]).filter((n): n is string => !!n && n !== tr(c.name, ctx.locale)))].join(', '),
-    group: group(c.institutionId),
+    group: tr(institutions.get(c.institutionId)?.name, ctx.locale),
   }));
 }
 
@@ -220,7 +219,6 @@ async function present(ctx: Ctx, rows: repo.Open311Row[], reading: Reading): Pro
     repo.referencesByIds(db, ctx.commune.id, [...new Set(rows.map((r) => r.duplicate_of_id).filter((x): x is number => x !== null))]),
   ]);
   const cat = new Map(categories.map((c) => [c.id, c]));
-  const agency = (id: number | null) => (id === null ? '' : tr(institutions.get(id)?.name, ctx.locale));
   const photo = new Map(photos.map((p) => [p.request_id, p.photo_id]));
   const dup = new Map(duplicates.map((d) => [d.id, d.reference]));
   return rows.map((r) => {
@@ -234,7 +232,7 @@ async function present(ctx: Ctx, rows: repo.Open311Row[], reading: Reading): Pro
       service_name: c ? tr(c.name, ctx.locale) : '',
       service_code: c?.slug ?? '',
       description: r.description,
-      agency_responsible: agency(r.institution_id),
+      agency_responsible: tr(institutions.get(r.institution_id)?.name, ctx.locale),
       service_notice: '',
       requested_datetime: w3c(r.created_at),
       updated_datetime: w3c(r.updated_at),
