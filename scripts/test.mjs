@@ -15,10 +15,24 @@ const concurrency = String(Math.max(2, Number(process.env.TEST_CONCURRENCY ?? 3)
 // so that CI stays within its time budget. Every other file runs on both engines.
 const usesBrowser = (f) => fs.readFileSync(f, 'utf8').includes("from './browser.ts'");
 
+/**
+ * One pass of the suite on one engine. The demo commune is seeded once for the pass into a template (test/template.ts)
+ * that each test app copies, instead of seeding it again in every test file.
+ */
 function run(label, env, files = selected) {
   console.log(`\n# ${label}: ${files.length} test files`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files], { stdio: 'inherit', env: { ...process.env, ...env } });
-  return r.status ?? 1;
+  const penv = { ...process.env, ...env };
+  const started = Date.now();
+  const tpl = spawnSync(process.execPath, ['--import', 'tsx', 'test/template.ts', 'build', env.TEST_DATABASE_URL ? 'postgres' : 'sqlite'], { env: penv, encoding: 'utf8' });
+  if (tpl.status !== 0) { console.error(`Cannot build the ${label} template:\n${tpl.stderr}`); return 1; }
+  const template = tpl.stdout.trim().split('\n').at(-1);
+  console.log(`# ${label} template seeded in ${Date.now() - started} ms`);
+  try {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files], { stdio: 'inherit', env: { ...penv, TEST_TEMPLATE: template } });
+    return r.status ?? 1;
+  } finally {
+    spawnSync(process.execPath, ['--import', 'tsx', 'test/template.ts', 'drop', template], { env: penv, stdio: 'inherit' });
+  }
 }
 
 const { DATABASE_URL, ...rest } = process.env;

@@ -67,6 +67,6 @@ test('when the database is gone: a translated 500 page without internals, and he
     assert.equal(health.status, 500);
     assert.equal(JSON.parse(health.text).error, 'server_error');
   } finally {
-    await s.app.close();
+    await s.close();
   }
 });

@@ -13,6 +13,7 @@ import { addUserWithRole } from '../src/modules/accounts/service.ts';
 import type { Ctx } from '../src/core/service.ts';
 import type { Actor } from '../src/core/auth/roles.ts';
 import { loadGrants } from '../src/core/auth/sessions.ts';
+import { currentTemplate, copyTemplate } from './template.ts';
 
 /** PostgreSQL when TEST_DATABASE_URL is set (the second pass of `npm test`), else SQLite. */
 export const PG_URL = process.env.TEST_DATABASE_URL;
@@ -35,15 +36,21 @@ export interface TestApp {
 
 export const PASSWORD = 'correct horse battery staple';
 
-/** A fresh data directory (SQLite) or schema (PostgreSQL) with the demo commune, served on a free port. */
+/**
+ * A fresh data directory (SQLite) or database (PostgreSQL) with the demo commune, served on a free port: a copy of
+ * the run's template (test/template.ts) when `npm test` made one, else seeded here.
+ */
 export async function startApp(overrides: Partial<Config> = {}): Promise<TestApp> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'commune-test-'));
-  const schema = PG_URL ? `t_${randomBytes(6).toString('hex')}` : undefined;
+  const template = overrides.demo === false || overrides.defaultCommune ? null : currentTemplate(ENGINE);
+  const copy = template ? await copyTemplate(template, PG_URL) : null;
+  const dataDir = copy?.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'commune-test-'));
+  const schema = copy ? copy.schema : PG_URL ? `t_${randomBytes(6).toString('hex')}` : undefined;
   const config = loadConfig({}, {
-    port: 0, host: '127.0.0.1', dataDir, databaseUrl: PG_URL, databaseSchema: schema, demo: true,
+    port: 0, host: '127.0.0.1', dataDir, databaseUrl: copy?.databaseUrl ?? PG_URL, databaseSchema: schema, demo: true,
     logLevel: 'silent', mailWorker: false, rateLimitFactor: 20, ...overrides,
   });
   const { database, firstRun } = await prepare(config);
+  if (!copy && !firstRun) throw new Error('startApp: the new database already held a commune');
   const app = await buildApp(config, database, { logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
@@ -55,13 +62,17 @@ export async function startApp(overrides: Partial<Config> = {}): Promise<TestApp
   let n = 0;
   const t: TestApp = {
     url, app, database, config, commune,
-    adminPassword: firstRun!.password,
-    demoPassword: firstRun!.demoPassword ?? '',
+    adminPassword: template?.adminPassword ?? firstRun!.password,
+    demoPassword: template?.demoPassword ?? firstRun!.demoPassword ?? '',
     async close() {
-      await app.close();
-      await database.close();
-      if (schema) await dropSchema(schema);
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      // The database goes even when the test already closed the app or its connections.
+      await app.close().catch(() => undefined);
+      await database.close().catch(() => undefined);
+      if (copy) await copy.drop();
+      else {
+        if (schema) await dropSchema(schema);
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
     },
     ctx: async (actor) => systemCtx(database, commune, config, actor === null ? undefined : actor ?? undefined),
     async user(role, institutionSlug) {
