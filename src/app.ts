@@ -4,7 +4,9 @@ import { openDatabase, type Database } from './core/db/index.ts';
 import { migrate } from './core/db/migrator.ts';
 import { Tenancy } from './core/tenancy/index.ts';
 import { negotiateLocale } from './core/i18n/index.ts';
-import { allMigrations, i18n } from './platform.ts';
+import { allMigrations, i18n, jobHandlers, systemCtx } from './platform.ts';
+import { jobWorker, runDueJobs, type JobRunner } from './core/jobs/index.ts';
+import { systemClock } from './core/clock/index.ts';
 import { randomToken } from './core/auth/passwords.ts';
 import { corePlugin, frameworkErrors, clientErrorHandler } from './core/http/index.tsx';
 import { modules } from './modules/index.ts';
@@ -81,6 +83,22 @@ export async function buildApp(config: Config, database: Database, opts: { logge
     if (m.pages) await app.register(m.pages, { prefix: '/:locale' });
     if (m.routes) await app.register(m.routes);
   }
+
+  // Background jobs: run by the process that runs the outbox (MAIL_WORKER), and on demand (`app.runJobs()`).
+  const runner: JobRunner = {
+    handlers: jobHandlers(),
+    now: () => systemClock.now(),
+    ctxFor: async (communeId) => {
+      const commune = tenancy.all().find((c) => c.id === communeId);
+      return commune ? systemCtx(database, commune, config) : null;
+    },
+  };
+  app.decorate('runJobs', (limit?: number) => runDueJobs(database.db, runner, limit));
+  if (config.mailWorker) {
+    const worker = jobWorker(database.db, runner, (err) => app.log.error({ err }, 'background jobs failed'));
+    app.addHook('onReady', async () => worker.start());
+    app.addHook('onClose', async () => worker.stop());
+  }
   return app;
 }
 
@@ -106,5 +124,9 @@ export function accessTable(): Record<string, RouteAccess> {
 }
 
 declare module 'fastify' {
-  interface FastifyInstance { tenancy: Tenancy; appConfig: Config; database: Database; routeTable: RouteEntry[] }
+  interface FastifyInstance {
+    tenancy: Tenancy; appConfig: Config; database: Database; routeTable: RouteEntry[];
+    /** Runs the background jobs that are due now, in this process; returns how many ran. */
+    runJobs(limit?: number): Promise<number>;
+  }
 }

@@ -8,6 +8,7 @@ import type { Commune } from './core/tenancy/index.ts';
 import type { Config } from './config.ts';
 import { systemClock } from './core/clock/index.ts';
 import { modules } from './modules/index.ts';
+import type { JobHandler } from './core/module.ts';
 
 /** What the modules add up to: migrations, permissions, catalogs. */
 export function allMigrations(): Record<string, Migration> {
@@ -17,6 +18,18 @@ export function allMigrations(): Record<string, Migration> {
 }
 
 for (const m of modules) declarePermissions(m.permissions ?? {});
+
+/** Every module's job handlers by kind; a kind declared twice is an error. */
+export function jobHandlers(): Record<string, JobHandler> {
+  const out: Record<string, JobHandler> = {};
+  for (const m of modules) {
+    for (const [k, h] of Object.entries(m.jobs ?? {})) {
+      if (k in out) throw new Error(`The job kind ${k} is declared twice (module ${m.name})`);
+      out[k] = h;
+    }
+  }
+  return out;
+}
 
 let i18nPromise: Promise<I18n> | undefined;
 export function i18n(): Promise<I18n> {

@@ -18,7 +18,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { startApp, Client, ROLE_SPECS, type TestApp, type Res } from './helpers.ts';
-import { routes, fixtures, samplePath, routeKey, type Fixtures, type RouteEntry } from './routes.ts';
+import { routes, fixtures, samplePath, scopedTargets, routeKey, type Fixtures, type RouteEntry } from './routes.ts';
 import { accessTable } from '../src/app.ts';
 import type { RouteAccess } from '../src/core/module.ts';
 import { permissionTable, SCOPED_ROLES, type Role } from '../src/core/auth/roles.ts';
@@ -119,22 +119,7 @@ function verdict(method: string, path: string, access: RouteAccess, a: Actor, ma
 
 interface Cell { route: RouteEntry; key: string; access: RouteAccess; path: string; institutionId?: number; fields: Record<string, string>; label: string }
 
-/**
- * The targets of a route with scoped access: one of the scoped roles' own institution, one of another.
- * ROLE_SPECS' department staff work for `travaux`, operator staff for `operateur-proprete`.
- */
-function scopedTargets(key: string, path: string): { path: string; institutionId: number; label: string }[] {
-  if (key.includes('/rows/:id')) {
-    const other = Object.keys(fx.rowsByInstitution).find((s) => s !== 'travaux')!;
-    return ['travaux', other].map((s) => ({ path: path.replace(`/rows/${fx.rowId}`, `/rows/${fx.rowsByInstitution[s]}`), institutionId: fx.institutions[s], label: `row of ${s}` }));
-  }
-  if (key.includes('/admin/requests/:ref')) {
-    return ['travaux', 'operateur-proprete'].map((s) => ({ path: path.replace(`/requests/${fx.requestRef}`, `/requests/${fx.requestsByInstitution[s]}`), institutionId: fx.institutions[s], label: `request of ${s}` }));
-  }
-  throw new Error(`no scoped targets for ${key}: add them to scopedTargets()`);
-}
-
-function cellsOf(table: RouteEntry[], access: Record<string, RouteAccess>): Cell[] {
+async function cellsOf(table: RouteEntry[], access: Record<string, RouteAccess>): Promise<Cell[]> {
   const out: Cell[] = [];
   for (const route of table) {
     const key = routeKey(route);
@@ -143,7 +128,7 @@ function cellsOf(table: RouteEntry[], access: Record<string, RouteAccess>): Cell
     const path = samplePath(route, fx, LOCALE);
     // The Open311 key travels in the body: the allowed call carries this commune's key.
     const fields: Record<string, string> = key === 'POST /open311/v2/:file' ? { api_key: fx.apiKey } : {};
-    if (typeof acc === 'object') for (const s of scopedTargets(key, path)) out.push({ route, key, access: acc, path: s.path, institutionId: s.institutionId, fields, label: s.label });
+    if (typeof acc === 'object') for (const s of await scopedTargets(key, fx, LOCALE)) out.push({ route, key, access: acc, path: s.path, institutionId: s.institutionId, fields, label: `of ${s.label}` });
     else out.push({ route, key, access: acc, path, fields, label: '' });
   }
   return out;
@@ -197,7 +182,7 @@ test('every route has an access entry, and every entry a route', () => {
 });
 
 test('GET: every route, every actor, answers as the access table says', async () => {
-  const cells = cellsOf(routes(t).filter((r) => r.method === 'GET'), accessTable());
+  const cells = await cellsOf(routes(t).filter((r) => r.method === 'GET'), accessTable());
   const failures: string[] = [];
   const jobs = cells.flatMap((c) => actors.map((a) => ({ c, a })));
   const slow = new Map<string, number>();
@@ -276,7 +261,7 @@ test('a capability route with a wrong secret is refused to everyone, and an Open
 });
 
 test('POST refused: 401/403/404 (or the login page), and nothing changes', async () => {
-  const cells = cellsOf(routes(t).filter((r) => r.method === 'POST'), accessTable());
+  const cells = await cellsOf(routes(t).filter((r) => r.method === 'POST'), accessTable());
   const failures: string[] = [];
   const before = await snapshot();
   let n = 0;
@@ -302,7 +287,7 @@ test('POST refused: 401/403/404 (or the login page), and nothing changes', async
 });
 
 test('POST allowed: never refused, never a server error', async () => {
-  const cells = cellsOf(routes(t).filter((r) => r.method === 'POST'), accessTable());
+  const cells = await cellsOf(routes(t).filter((r) => r.method === 'POST'), accessTable());
   // Logging out ends the session the other cells use: last.
   const last = (c: Cell) => (c.key === `POST /:locale/logout` ? 1 : 0);
   cells.sort((x, y) => last(x) - last(y));

@@ -21,7 +21,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { startApp, Client, roleClients, PASSWORD, ENGINE, type TestApp, type Res } from './helpers.ts';
-import { samplePaths, fixtures, open311Paths, type Fixtures } from './routes.ts';
+import { samplePaths, fixtures, open311Paths, personalValues, type Fixtures } from './routes.ts';
 import { sha256 } from '../src/core/auth/passwords.ts';
 import { iso } from '../src/core/clock/index.ts';
 import { modules } from '../src/modules/index.ts';
@@ -89,10 +89,9 @@ before(async () => {
   const moderator = roles.get('moderator')!;
   const ogp = roles.get('ogp_team')!;
 
-  // The fixtures' own personal data (test/routes.ts): its reporter's and follower's addresses, its user's address.
+  // The fixtures' own personal data: its user's address, and what each module's fixtures declare personal.
   mark('fixture user email', fx.userEmail); own('fixture user email', fx.userEmail);
-  mark('fixture reporter email', `reporter.${fx.marker.toLowerCase()}@test.local`);
-  mark('fixture follower email', `follower.${fx.marker.toLowerCase()}@test.local`);
+  for (const [label, value] of await personalValues(fx)) mark(label, value);
 
   // 1. A citizen registers (real form), then reports while signed in: hidden name, email, phone, a photo.
   const uname = mark('reporter account name');

@@ -91,7 +91,14 @@ export async function copyTemplate(t: Template, pgUrl?: string): Promise<{ dataD
   return {
     dataDir, databaseUrl: withDatabase(pgUrl!, database), schema: t.schema,
     drop: async () => {
-      await serverQuery(pgUrl!, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      // A connection the test left may still be closing: wait for it before forcing (a forced drop kills it, and its
+      // pool, if the test kept one, raises an error after the test ended).
+      for (let attempt = 0; ; attempt++) {
+        try { await serverQuery(pgUrl!, `DROP DATABASE IF EXISTS ${database}${attempt >= 20 ? ' WITH (FORCE)' : ''}`); break; } catch (err) {
+          if (attempt >= 20 || !/being accessed by other users/.test((err as Error).message)) throw err;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

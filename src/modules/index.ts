@@ -4,10 +4,10 @@ import { accounts } from './accounts/index.ts';
 import { adminModule } from './admin/index.ts';
 import { governance } from './governance/index.ts';
 import { accountability } from './accountability/index.ts';
-import { comments } from './comments/index.ts';
+import { commentsModule } from './comments/index.ts';
 import { monitoring } from './monitoring/index.ts';
 import { requests } from './requests/index.ts';
 
 /** Every module of the platform, in the order their demo data loads. */
 export const modules: ModuleManifest[] = [];
-modules.push(siteModule(() => modules), accounts, adminModule(() => modules), governance, accountability, comments, monitoring, requests);
+modules.push(siteModule(() => modules), accounts, adminModule(() => modules), governance, accountability, commentsModule(() => modules), monitoring, requests);

@@ -145,4 +145,23 @@ export const coreMigrations: Record<string, Migration> = {
       await db.schema.alterTable('outbox').addColumn('list_unsubscribe', 'text').execute();
     },
   },
+  '2026-12-04-0100-core-jobs': {
+    async up(db) {
+      await communeTable(db, 'jobs')
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('job_key', 'text', (c) => c.notNull())
+        .addColumn('payload', json, (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('run_at', ts, (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('locked_until', ts)
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', ts, (c) => c.notNull())
+        .addColumn('finished_at', ts)
+        .execute();
+      // The worker's claim: due jobs by time; deduplication: a kind's pending job for a key.
+      await db.schema.createIndex('jobs_due_i').on('jobs').columns(['status', 'run_at']).execute();
+      await db.schema.createIndex('jobs_key_i').on('jobs').columns(['commune_id', 'kind', 'job_key', 'status']).execute();
+    },
+  },
 };

@@ -119,4 +119,20 @@ export type CoreTables = {
     kind: string; // fixed | hijri | other
     confirmed: number;
   };
+  /** Background jobs (core/jobs). */
+  jobs: {
+    id: Generated<number>;
+    commune_id: number;
+    kind: string;
+    /** What the job is about, for deduplication: one pending job per kind and key. */
+    job_key: string;
+    payload: string;
+    status: string; // pending | running | done | failed
+    run_at: string;
+    attempts: number;
+    locked_until: string | null;
+    last_error: string | null;
+    created_at: string;
+    finished_at: string | null;
+  };
 };

@@ -2,6 +2,7 @@ import type { ModuleManifest } from '../../core/module.ts';
 import { migrations } from './migrations.ts';
 import { accountabilityPages, accountabilityApi } from './routes.tsx';
 import { seedPlan } from './demo.ts';
+import { commitmentAsCommentTarget } from './service.ts';
 import fr from './locales/fr.json' with { type: 'json' };
 import ar from './locales/ar.json' with { type: 'json' };
 import en from './locales/en.json' with { type: 'json' };
@@ -101,4 +102,6 @@ export const accountability: ModuleManifest = {
     { key: 'plans.export.indexJson', path: '/api/plans.json', format: 'json' },
   ],
   demo: seedPlan,
+  commentTargets: { commitment: commitmentAsCommentTarget },
+  fixtures: () => import('./fixtures.ts').then((m) => m.default),
 };

@@ -41,6 +41,13 @@ export function findCommitment(db: AnyDB, communeId: number, id: number) {
   return adb(db).selectFrom('commitments as c').select([...commitmentColumns]).where('c.commune_id', '=', communeId).where('c.id', '=', id).executeTakeFirst();
 }
 
+/** A commitment's number and title with its plan's slug (what a comment on it links to). */
+export function commitmentWithPlan(db: AnyDB, communeId: number, id: number) {
+  return adb(db).selectFrom('commitments as c')
+    .innerJoin('plans as p', (j) => j.onRef('p.commune_id', '=', 'c.commune_id').onRef('p.id', '=', 'c.plan_id'))
+    .select(['c.id', 'c.number', 'c.title', 'p.slug']).where('c.commune_id', '=', communeId).where('c.id', '=', id).executeTakeFirst();
+}
+
 /** The commitment an action or an indicator belongs to. */
 export async function commitmentIdOf(db: AnyDB, communeId: number, table: 'actions' | 'indicators', id: number): Promise<number | undefined> {
   return (await adb(db).selectFrom(table).select('commitment_id').where('commune_id', '=', communeId).where('id', '=', id).executeTakeFirst())?.commitment_id;

@@ -7,6 +7,7 @@ import { can, SCOPED_ROLES, type Actor } from '../../core/auth/roles.ts';
 import { parseInput, text, optionalText, int, optionalInt, isoDate, optionalDate, oneOf, checkbox, translatedFields, collectTranslated } from '../../core/http/forms.ts';
 import { checkFile, writeFile, DOCUMENT_KINDS, type Upload } from '../../core/files/index.ts';
 import type { AnyDB } from '../../core/db/index.ts';
+import type { CommentTarget } from '../../core/module.ts';
 import type { Cocreation } from './schema.ts';
 import * as repo from './repo.ts';
 import { adb } from './repo.ts';
@@ -159,6 +160,12 @@ async function checkInPlan(ctx: Ctx, planSlug: string, commitmentId: number | un
 }
 
 // ---------- Plans ----------
+
+/** A commitment as the comments module shows it: commented on from its public page. */
+export async function commitmentAsCommentTarget(ctx: Ctx, id: number): Promise<CommentTarget | null> {
+  const row = await repo.commitmentWithPlan(ctx.db, ctx.commune.id, id);
+  return row ? { title: parseTranslated(row.title), path: `/plans/${encodeURIComponent(row.slug)}/commitments/${encodeURIComponent(row.number)}`, open: true } : null;
+}
 
 export async function planOverview(ctx: Ctx, slug: string): Promise<PlanOverview> {
   const p = await planRow(ctx, slug);

@@ -32,4 +32,5 @@ export const accounts: ModuleManifest = {
     'POST /:locale/admin/users/:id/grants': 'accounts.grant',
     'POST /:locale/admin/users/:id/grants/:grant/revoke': 'accounts.grant',
   },
+  fixtures: () => import('./fixtures.ts').then((m) => m.default),
 };

@@ -18,5 +18,6 @@ export function adminModule(all: () => ModuleManifest[]): ModuleManifest {
       'GET /:locale/admin': 'staff',
       'GET /:locale/admin/audit': 'audit.read',
     },
+    fixtures: () => import('./fixtures.ts').then((m) => m.default),
   };
 }

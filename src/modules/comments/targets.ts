@@ -1,31 +1,39 @@
 import type { Ctx } from '../../core/service.ts';
-import { parseTranslated, type Translated } from '../../core/i18n/index.ts';
+import type { CommentTarget, CommentTargetResolver, ModuleManifest } from '../../core/module.ts';
 
-/** What the comments module needs to know about a thing people comment on. */
-export interface CommentTarget {
-  title: Translated;
-  /** Its public page, after the locale (`/plans/ogp-2023/commitments/1.1`). */
-  path: string;
-  /** Whether new comments are accepted (a draft report, for example, is not open). */
-  open: boolean;
+export type { CommentTarget };
+
+/**
+ * The kinds of things people comment on come from the modules that own them (`commentTargets` in their manifests):
+ * this module never reads another module's tables.
+ */
+let source: () => readonly ModuleManifest[] = () => [];
+let byType: Map<string, CommentTargetResolver> | undefined;
+
+/** Where the targets come from: every module of the platform (set once, when the module list is assembled). */
+export function targetsFrom(modules: () => readonly ModuleManifest[]): void {
+  source = modules;
+  byType = undefined;
 }
 
-export type TargetResolver = (ctx: Ctx, id: number) => Promise<CommentTarget | null>;
-
-const resolvers = new Map<string, TargetResolver>();
-
-/** A module declares the kinds of things that can be commented on (`commitment`, `monitoring_report`, `request`…). */
-export function registerCommentTarget(type: string, resolve: TargetResolver): void {
-  resolvers.set(type, resolve);
+function resolver(type: string): CommentTargetResolver | undefined {
+  if (!byType) {
+    byType = new Map();
+    for (const m of source()) for (const [k, r] of Object.entries(m.commentTargets ?? {})) {
+      if (byType.has(k)) throw new Error(`The comment target ${k} is declared twice (module ${m.name})`);
+      byType.set(k, r);
+    }
+  }
+  return byType.get(type);
 }
 
 export function isTargetType(type: string): boolean {
-  return resolvers.has(type);
+  return !!resolver(type);
 }
 
 /** The target, or null when the type is unknown or the thing does not exist in this commune. */
 export async function resolveTarget(ctx: Ctx, type: string, id: number): Promise<CommentTarget | null> {
-  const r = resolvers.get(type);
+  const r = resolver(type);
   // Ids are 32-bit integers: a larger number is no target (PostgreSQL would refuse to compare it).
   if (!r || !Number.isInteger(id) || id < 1 || id > 2_147_483_647) return null;
   return r(ctx, id);
@@ -40,18 +48,3 @@ export async function resolveTargets(ctx: Ctx, keys: { type: string; id: number 
   }
   return out;
 }
-
-// Commitments of a plan are commented on from their public page. The lookup reads the
-// accountability tables by id with explicit columns.
-registerCommentTarget('commitment', async (ctx, id) => {
-  const row = await ctx.db.withTables<{
-    commitments: { id: number; commune_id: number; plan_id: number; number: string; title: string };
-    plans: { id: number; commune_id: number; slug: string };
-  }>().selectFrom('commitments as c')
-    .innerJoin('plans as p', (j) => j.onRef('p.commune_id', '=', 'c.commune_id').onRef('p.id', '=', 'c.plan_id'))
-    .select(['c.id', 'c.number', 'c.title', 'p.slug'])
-    .where('c.commune_id', '=', ctx.commune.id).where('c.id', '=', id)
-    .executeTakeFirst();
-  if (!row) return null;
-  return { title: parseTranslated(row.title), path: `/plans/${encodeURIComponent(row.slug)}/commitments/${encodeURIComponent(row.number)}`, open: true };
-});

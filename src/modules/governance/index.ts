@@ -51,4 +51,5 @@ export const governance: ModuleManifest = {
     'POST /:locale/admin/endorsements/:id/remove': 'governance.manage',
   },
   demo: seedGovernance,
+  fixtures: () => import('./fixtures.ts').then((m) => m.default),
 };

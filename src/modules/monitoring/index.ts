@@ -3,16 +3,9 @@ import { migrations } from './migrations.ts';
 import { monitoringPages } from './routes.tsx';
 import { seedMonitoring } from './demo.ts';
 import { isPublished } from './service.ts';
-import { registerCommentTarget } from '../comments/index.ts';
 import fr from './locales/fr.json' with { type: 'json' };
 import ar from './locales/ar.json' with { type: 'json' };
 import en from './locales/en.json' with { type: 'json' };
-
-// A published monitoring report is opened to public debate; a draft is not.
-registerCommentTarget('monitoring_report', async (ctx, id) => {
-  const p = await isPublished(ctx, id);
-  return p ? { title: p.title, path: `/monitoring/${id}`, open: true } : null;
-});
 
 /**
  * The independent monitor's annual report (sections, assessments, recommendations),
@@ -75,4 +68,12 @@ export const monitoring: ModuleManifest = {
     'POST /:locale/admin/monitoring/end-assessments/:cid': 'monitoring.endAssessment',
   },
   demo: seedMonitoring,
+  // A published monitoring report is opened to public debate; a draft is not.
+  commentTargets: {
+    monitoring_report: async (ctx, id) => {
+      const p = await isPublished(ctx, id);
+      return p ? { title: p.title, path: `/monitoring/${id}`, open: true } : null;
+    },
+  },
+  fixtures: () => import('./fixtures.ts').then((m) => m.default),
 };

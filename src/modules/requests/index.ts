@@ -156,4 +156,5 @@ export const requests: ModuleManifest = {
     { key: 'requests.exportJson', path: '/requests.json', format: 'json' },
   ],
   demo: seedRequests,
+  fixtures: () => import('./fixtures.ts').then((m) => m.default),
 };

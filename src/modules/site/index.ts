@@ -15,5 +15,6 @@ export function siteModule(all: () => ModuleManifest[]): ModuleManifest {
       'GET /:locale/about': 'public',
       'GET /:locale/open-data': 'public',
     },
+    fixtures: () => import('./fixtures.ts').then((m) => m.default),
   };
 }
