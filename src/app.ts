@@ -2,7 +2,8 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './core/db/index.ts';
 import { migrate } from './core/db/migrator.ts';
-import { Tenancy } from './core/tenancy/index.ts';
+import { Tenancy, type Commune } from './core/tenancy/index.ts';
+import type { Ctx } from './core/service.ts';
 import { negotiateLocale } from './core/i18n/index.ts';
 import { allMigrations, i18n, jobHandlers, systemCtx } from './platform.ts';
 import { jobWorker, runDueJobs, type JobRunner } from './core/jobs/index.ts';
@@ -70,6 +71,7 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   app.decorate('tenancy', tenancy);
   app.decorate('appConfig', config);
   app.decorate('database', database);
+  app.decorate('systemCtx', (commune: Commune) => systemCtx(database, commune, config));
   const nav = modules.flatMap((m) => m.nav ?? []).sort((a, b) => a.order - b.order);
   await app.register(corePlugin, { config, database, tenancy, i18n: await i18n(), nav, cookieSecret: await cookieSecret(database) });
 
@@ -126,6 +128,8 @@ export function accessTable(): Record<string, RouteAccess> {
 declare module 'fastify' {
   interface FastifyInstance {
     tenancy: Tenancy; appConfig: Config; database: Database; routeTable: RouteEntry[];
+    /** A service context acting as the platform itself in a commune (background work). */
+    systemCtx(commune: Commune): Promise<Ctx>;
     /** Runs the background jobs that are due now, in this process; returns how many ran. */
     runJobs(limit?: number): Promise<number>;
   }

@@ -1,6 +1,6 @@
 import type { Migration } from 'kysely';
 import { coreMigrations } from './core/db/core-migrations.ts';
-import { createI18n, coreCatalogs, mergeCatalogs, type I18n } from './core/i18n/index.ts';
+import { createI18n, coreCatalogs, mergeCatalogs, isLocale, type I18n } from './core/i18n/index.ts';
 import { declarePermissions, type Actor } from './core/auth/roles.ts';
 import type { Ctx } from './core/service.ts';
 import type { Database } from './core/db/index.ts';
@@ -40,5 +40,9 @@ export function i18n(): Promise<I18n> {
 export const SYSTEM_ACTOR = (communeId: number): Actor => ({ userId: 0, communeId, email: '', name: 'system', grants: [{ role: 'admin', institutionId: null }] });
 
 export async function systemCtx(database: Database, commune: Commune, config: Config, actor?: Actor): Promise<Ctx> {
-  return { db: database.db, engine: database.engine, commune, actor: actor ?? SYSTEM_ACTOR(commune.id), locale: 'fr', t: (await i18n()).t('fr'), config, clock: systemClock };
+  const all = await i18n();
+  return {
+    db: database.db, engine: database.engine, commune, actor: actor ?? SYSTEM_ACTOR(commune.id), locale: 'fr', t: all.t('fr'),
+    tFor: (l) => all.t(isLocale(l) ? l : 'fr'), config, clock: systemClock,
+  };
 }

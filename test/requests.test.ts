@@ -666,12 +666,12 @@ test('the background round escalates what is past due, without a head to every s
   await t.database.db.withTables<any>().updateTable('requests').set({ due_on: '2020-01-01' }).where('reference', '=', r.reference).execute();
   const next = new Date().getUTCFullYear() + 1;
   await t.database.db.deleteFrom('holidays').where('day', '>=', `${next}-01-01`).where('day', '<=', `${next}-12-31`).execute();
-  const n = await runRequestJobs(t.database, t.config, [t.commune]);
+  const n = await runRequestJobs(t.database, [t.commune], () => t.ctx());
   assert.ok(n >= 1);
   const mail = await t.database.db.selectFrom('outbox').select(['body_text']).where('to_addr', '=', operator.email).execute();
   assert.ok(mail.some((m) => m.body_text.includes(r.reference)), 'no head for the transport operator: its staff are told');
   const holidays = await t.database.db.selectFrom('holidays').select(['day', 'kind', 'confirmed']).where('day', '>=', `${next}-01-01`).where('day', '<=', `${next}-12-31`).execute();
   assert.ok(holidays.some((h) => h.day === `${next}-07-30` && h.confirmed === 1), 'fixed holidays, confirmed');
   assert.ok(holidays.some((h) => h.kind === 'hijri' && h.confirmed === 0), 'Hijri ones estimated, to confirm');
-  assert.equal(await runRequestJobs(t.database, t.config, [t.commune]), 0, 'nothing escalated twice');
+  assert.equal(await runRequestJobs(t.database, [t.commune], () => t.ctx()), 0, 'nothing escalated twice');
 });

@@ -15,6 +15,8 @@ export interface Ctx {
   actor: Actor | null;
   locale: Locale;
   t: T;
+  /** The translator of another language: a mail speaks its recipient's language, not the actor's. */
+  tFor(locale: string): T;
   config: Config;
   clock: Clock;
 }

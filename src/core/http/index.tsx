@@ -77,6 +77,7 @@ export function safeLocalPath(next: unknown, fallback: string): string {
 
 export const corePlugin = fp(async (app: FastifyInstance, opts: CoreOptions) => {
   const { config, database, tenancy, i18n } = opts;
+  const translatorOf = (l: string) => i18n.t(isLocale(l) ? l : DEFAULT_LOCALE);
   const secure = secureCookies(config);
 
   const security = securityHeaders({
@@ -134,7 +135,7 @@ export const corePlugin = fp(async (app: FastifyInstance, opts: CoreOptions) => 
   app.decorateRequest('sessionToken', undefined);
   app.decorateRequest('ctx', {
     getter(this: FastifyRequest): Ctx {
-      return { db: database.db, engine: database.engine, commune: this.commune, actor: this.actor, locale: this.locale, t: this.t, config, clock: systemClock };
+      return { db: database.db, engine: database.engine, commune: this.commune, actor: this.actor, locale: this.locale, t: this.t, tFor: translatorOf, config, clock: systemClock };
     },
   });
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { mutate, authorize, type Ctx } from '../../core/service.ts';
 import { NotFoundError, RuleError, ForbiddenError } from '../../core/http/errors.ts';
-import { parseTranslated, tr, formatDate, type Translated } from '../../core/i18n/index.ts';
+import { parseTranslated, tr, formatDate, isLocale, type Translated } from '../../core/i18n/index.ts';
 import { iso } from '../../core/clock/index.ts';
 import { can } from '../../core/auth/roles.ts';
 import { parseInput, text, optionalText, int, isoDate, oneOf } from '../../core/http/forms.ts';
@@ -590,13 +590,16 @@ export async function sendReminders(ctx: Ctx, planSlug: string, code: string, ba
     for (const c of counts) if (c.state === 'pending' || c.state === 'returned') outstanding.set(c.institution_id, (outstanding.get(c.institution_id) ?? 0) + Number(c.n));
     if (outstanding.size === 0) throw new RuleError('plans.remind.none');
     const staff = await repo.staffOf(trx, ctx.commune.id, [...outstanding.keys()]);
-    const title = tr(parseTranslated(plan.title), ctx.locale);
     for (const s of staff) {
-      const url = `${baseUrl}/${ctx.locale}/admin/plans/${plan.slug}/cycles/${encodeURIComponent(cycle.code)}/matrix`;
+      // In the recipient's language, not the sender's.
+      const locale = isLocale(s.locale) ? s.locale : 'fr';
+      const t = ctx.tFor(locale);
+      const title = tr(parseTranslated(plan.title), locale);
+      const url = `${baseUrl}/${locale}/admin/plans/${plan.slug}/cycles/${encodeURIComponent(cycle.code)}/matrix`;
       await queueMail(trx, {
         communeId: ctx.commune.id, to: s.email,
-        subject: ctx.t('plans.remind.subject', { cycle: cycle.code, plan: title }),
-        text: ctx.t('plans.remind.body', { name: s.name, cycle: cycle.code, plan: title, count: outstanding.get(s.institution_id!) ?? 0, due: formatDate(ctx.locale, cycle.due_date), url }),
+        subject: t('plans.remind.subject', { cycle: cycle.code, plan: title }),
+        text: t('plans.remind.body', { name: s.name, cycle: cycle.code, plan: title, count: outstanding.get(s.institution_id!) ?? 0, due: formatDate(locale, cycle.due_date), url }),
       });
     }
     return { result: { departments: outstanding.size, mails: staff.length }, entityId: cycle.id, after: { departments: [...outstanding.keys()], mails: staff.length } };

@@ -1,34 +1,23 @@
 import type { FastifyInstance } from 'fastify';
-import { systemClock } from '../../core/clock/index.ts';
 import type { Ctx } from '../../core/service.ts';
 import type { Commune } from '../../core/tenancy/index.ts';
 import type { Database } from '../../core/db/index.ts';
-import type { Config } from '../../config.ts';
-import { mailT } from './notify.ts';
 import { escalateOverdue } from './workflow.ts';
 import { seedYear } from './settings.ts';
 
 const EVERY_MS = 15 * 60_000;
-
-/** The platform acting on its own (no user behind it), as platform.ts's systemCtx does; built here to keep imports one-way. */
-async function jobCtx(database: Database, config: Config, commune: Commune): Promise<Ctx> {
-  return {
-    db: database.db, engine: database.engine, commune, locale: 'fr', t: await mailT('fr'), config, clock: systemClock,
-    actor: { userId: 0, communeId: commune.id, email: '', name: 'system', grants: [{ role: 'admin', institutionId: null }] },
-  };
-}
 
 /**
  * One round of the module's background work, for every commune: escalate the requests past their
  * deadline (each once), and make sure next year's holidays exist before it starts (estimated; an
  * administrator confirms the Hijri ones). Returns how many requests were escalated.
  */
-export async function runRequestJobs(database: Database, config: Config, communes: Commune[]): Promise<number> {
+export async function runRequestJobs(database: Database, communes: Commune[], ctxFor: (c: Commune) => Promise<Ctx>): Promise<number> {
   let escalated = 0;
   for (const commune of communes) {
-    const ctx = await jobCtx(database, config, commune);
+    const ctx = await ctxFor(commune);
     escalated += await escalateOverdue(ctx);
-    const next = new Date().getUTCFullYear() + 1;
+    const next = ctx.clock.now().getUTCFullYear() + 1;
     const known = await database.db.selectFrom('holidays').select('id').where('commune_id', '=', commune.id)
       .where('day', '>=', `${next}-01-01`).where('day', '<=', `${next}-12-31`).limit(1).executeTakeFirst();
     if (!known) await seedYear(ctx, next);
@@ -48,7 +37,7 @@ export function startEscalationJob(app: FastifyInstance): void {
     if (busy) return;
     busy = true;
     try {
-      await runRequestJobs(app.database, app.appConfig, app.tenancy.all());
+      await runRequestJobs(app.database, app.tenancy.all(), app.systemCtx);
     } catch (err) {
       app.log.error({ err }, 'requests: background jobs failed');
     } finally { busy = false; }

@@ -1,22 +1,9 @@
 import type { AnyDB } from '../../core/db/index.ts';
 import type { Ctx } from '../../core/service.ts';
 import { queueMail } from '../../core/mail/index.ts';
-import { createI18n, coreCatalogs, mergeCatalogs, isLocale, tr, parseTranslated, type I18n, type Locale, type T, type Translated } from '../../core/i18n/index.ts';
-import fr from './locales/fr.json' with { type: 'json' };
-import ar from './locales/ar.json' with { type: 'json' };
-import en from './locales/en.json' with { type: 'json' };
+import { tr, parseTranslated, type Locale, type T, type Translated } from '../../core/i18n/index.ts';
 import { rq } from './repo.ts';
 import * as repo from './repo.ts';
-
-/**
- * Mail goes out in each recipient's own language (the one they used), whoever triggers it,
- * so this module keeps its own translator over the core and module catalogs.
- */
-let mailI18n: Promise<I18n> | undefined;
-export async function mailT(locale: string): Promise<T> {
-  mailI18n ??= createI18n(mergeCatalogs(coreCatalogs, { fr, ar, en }));
-  return (await mailI18n).t(isLocale(locale) ? locale : 'fr');
-}
 
 const link = (ctx: Ctx, locale: string, path: string) => `${ctx.config.baseUrl}/${locale}${path}`;
 
@@ -35,7 +22,7 @@ function followerMail(t: T, ctx: Ctx, locale: string, token: string, text: strin
 
 /** To the reporter who gave an email: the reference, the tracking code and its link. */
 export async function mailSubmitted(trx: AnyDB, ctx: Ctx, r: { reference: string; categoryName: Translated }, to: { email: string; locale: string; token: string }, trackingCode: string) {
-  const t = await mailT(to.locale);
+  const t = ctx.tFor(to.locale);
   const loc = to.locale as Locale;
   await queueMail(trx, {
     communeId: ctx.commune.id, to: to.email,
@@ -49,7 +36,7 @@ export async function mailSubmitted(trx: AnyDB, ctx: Ctx, r: { reference: string
 
 /** Asks someone who followed by email to confirm it (nothing is sent to an unconfirmed address again). */
 export async function mailConfirmFollow(trx: AnyDB, ctx: Ctx, r: RequestRef, to: { email: string; locale: string; token: string }) {
-  const t = await mailT(to.locale);
+  const t = ctx.tFor(to.locale);
   await queueMail(trx, {
     communeId: ctx.commune.id, to: to.email,
     subject: t('requests.mail.confirmSubject', { reference: r.reference }),
@@ -76,7 +63,7 @@ export async function notifyFollowers(trx: AnyDB, ctx: Ctx, r: RequestRef, chang
   for (const f of followers) {
     if (opts.skipReporter && f.is_reporter) continue;
     if (skip && f.email_normalized === skip) continue;
-    const t = await mailT(f.locale);
+    const t = ctx.tFor(f.locale);
     const loc = f.locale as Locale;
     const what = t(`requests.mail.change.${change.kind}`, { other: change.other ?? '', status: change.status ? t(`requests.status.${change.status}`) : '' });
     await queueMail(trx, {
@@ -92,7 +79,7 @@ export async function notifyFollowers(trx: AnyDB, ctx: Ctx, r: RequestRef, chang
 
 /** To the head of a department or operator: the requests past their deadline, once each. */
 export async function mailEscalation(trx: AnyDB, ctx: Ctx, to: { email: string; locale: string }, items: { reference: string; due_on: string }[]) {
-  const t = await mailT(to.locale);
+  const t = ctx.tFor(to.locale);
   const lines = items.map((i) => `- ${i.reference} (${t('requests.mail.dueOn', { date: i.due_on })}): ${link(ctx, to.locale, `/admin/requests/${i.reference}`)}`).join('\n');
   await queueMail(trx, {
     communeId: ctx.commune.id, to: to.email,
