@@ -51,6 +51,12 @@ export interface ModuleManifest {
   demo?: (ctx: Ctx) => Promise<void>;
   /** The kinds of things people comment on that this module owns (the comments module resolves them through these). */
   commentTargets?: Record<string, CommentTargetResolver>;
+  /**
+   * What this module links to another module's things, by the type of that thing (`commitment`): a commitment's
+   * public page lists the documents, deliberations and proposals behind it without knowing those modules. The
+   * provider returns public items only (it runs for anonymous visitors).
+   */
+  related?: Record<string, RelatedProvider>;
   /** Background work of this module, by job kind (core/jobs: enqueued in a transaction, run once across processes). */
   jobs?: Record<string, JobHandler>;
   /**
@@ -70,6 +76,14 @@ export interface CommentTarget {
 }
 /** The target of that type and id in the context's commune, or null when there is none. */
 export type CommentTargetResolver = (ctx: Ctx, id: number) => Promise<CommentTarget | null>;
+
+/** A group of linked items on another module's page (a heading, then its items). */
+export interface RelatedGroup {
+  /** Catalog key of the group's heading ("Documents", "Deliberations of the council", "Proposals behind it"). */
+  titleKey: string;
+  items: { title: Translated; path: string; date?: string | null; sample?: boolean }[];
+}
+export type RelatedProvider = (ctx: Ctx, id: number) => Promise<RelatedGroup[]>;
 
 /** Runs one job; throwing makes it retry later (a few times, then it is marked failed). */
 export type JobHandler = (ctx: Ctx, payload: Record<string, unknown>) => Promise<void>;

@@ -1,4 +1,5 @@
 import type { ModuleManifest } from '../core/module.ts';
+import { useModules } from '../core/registry.ts';
 import { siteModule } from './site/index.ts';
 import { accounts } from './accounts/index.ts';
 import { adminModule } from './admin/index.ts';
@@ -11,3 +12,4 @@ import { requests } from './requests/index.ts';
 /** Every module of the platform, in the order their demo data loads. */
 export const modules: ModuleManifest[] = [];
 modules.push(siteModule(() => modules), accounts, adminModule(() => modules), governance, accountability, commentsModule(() => modules), monitoring, requests);
+useModules(modules);

@@ -7,7 +7,8 @@ import { can, SCOPED_ROLES, type Actor } from '../../core/auth/roles.ts';
 import { parseInput, text, optionalText, int, optionalInt, isoDate, optionalDate, oneOf, checkbox, translatedFields, collectTranslated } from '../../core/http/forms.ts';
 import { checkFile, writeFile, DOCUMENT_KINDS, type Upload } from '../../core/files/index.ts';
 import type { AnyDB } from '../../core/db/index.ts';
-import type { CommentTarget } from '../../core/module.ts';
+import type { CommentTarget, RelatedGroup } from '../../core/module.ts';
+import { relatedTo } from '../../core/registry.ts';
 import type { Cocreation } from './schema.ts';
 import * as repo from './repo.ts';
 import { adb } from './repo.ts';
@@ -510,6 +511,8 @@ export interface CommitmentPageData {
   decisions: { id: number; decidedOn: string; outcome: string; decision: string; measures: string; cycle: string }[];
   /** The reader may see internal evidence (OGP team, monitor, steering, the department). */
   internal: boolean;
+  /** What other modules link to this commitment (documents, deliberations, proposals). */
+  related: RelatedGroup[];
 }
 
 /** Everything the public commitment page shows. Internal evidence only for those who may read it. */
@@ -526,12 +529,13 @@ export async function commitmentPage(ctx: Ctx, planSlug: string, number: string)
 async function commitmentPageData(ctx: Ctx, c: CommitmentDetail, internal: boolean): Promise<CommitmentPageData> {
   const actionIds = c.actions.map((a) => a.id);
   const indicatorIds = c.indicators.map((i) => i.id);
-  const [series, ah, mh, evidence, decisions] = await Promise.all([
+  const [series, ah, mh, evidence, decisions, related] = await Promise.all([
     repo.measurementSeries(ctx.db, ctx.commune.id, indicatorIds),
     repo.actionHistory(ctx.db, ctx.commune.id, actionIds),
     repo.measurementHistory(ctx.db, ctx.commune.id, indicatorIds),
     repo.evidenceOf(ctx.db, ctx.commune.id, [c.id], internal),
     repo.decisionsAbout(ctx.db, ctx.commune.id, actionIds, indicatorIds),
+    relatedTo(ctx, 'commitment', c.id),
   ]);
   const bySeries = new Map<number, { period: string; periodEnd: string; value: number; sample: boolean }[]>();
   for (const m of series) {
@@ -554,7 +558,7 @@ async function commitmentPageData(ctx: Ctx, c: CommitmentDetail, internal: boole
   return {
     commitment: c, series: bySeries, history, evidence: evidence.map(toEvidence),
     decisions: decisions.map((d) => ({ id: d.id, decidedOn: d.decided_on, outcome: d.outcome, decision: d.decision, measures: d.measures, cycle: d.cycle_code })),
-    internal,
+    internal, related,
   };
 }
 

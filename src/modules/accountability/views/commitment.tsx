@@ -202,6 +202,17 @@ export function CommitmentPage({ data, thread }: { data: CommitmentPageData; thr
         )}
       </section>
 
+      {data.related.map((g, i) => (
+        <section aria-labelledby={`related-${i}`}>
+          <h2 id={`related-${i}`}>{t(g.titleKey)}</h2>
+          <ul>
+            {g.items.map((x) => (
+              <li><a href={href(view, x.path)}><Tr value={x.title} /></a>{x.date && <> ({formatDate(locale, x.date)})</>}{x.sample && <> <SampleBadge /></>}</li>
+            ))}
+          </ul>
+        </section>
+      ))}
+
       {/* COMMENTS SLOT — the public debate on this commitment (comments module). */}
       {thread && <Comments thread={thread} returnTo={`${base}/commitments/${c.number}`} />}
     </article>
