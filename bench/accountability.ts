@@ -148,7 +148,7 @@ async function uncached(leaf: string) {
     const ctx = await systemCtx(database, tenancy.bySlugOrNull(config.defaultCommune)!, config);
     ctx.actor = null;
     const t = (await i18n()).t('fr');
-    const view = { locale: 'fr' as const, t, path: '/', query: '', actor: null, commune: ctx.commune, csrf: () => '', nav: [], can: () => false };
+    const view = { locale: 'fr' as const, t, path: '/', query: '', actor: null, commune: ctx.commune, csrf: () => '', nav: [], can: () => false, origin: config.baseUrl };
     const stats = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return `median ${ms(s[Math.floor(s.length / 2)])} ms, p99 ${ms(s[Math.min(s.length - 1, Math.floor(s.length * 0.99))])} ms`; };
     for (const [name, load, render] of [
       ['Dashboard', () => dashboard(ctx, SLUG, emptyFilters), (d: any) => renderDocument(view, 'x', h(DashboardPage, { d, today: '2026-01-01' }) as any)],

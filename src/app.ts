@@ -1,10 +1,13 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './core/db/index.ts';
 import { migrate } from './core/db/migrator.ts';
 import { Tenancy, type Commune } from './core/tenancy/index.ts';
 import type { Ctx } from './core/service.ts';
-import { negotiateLocale } from './core/i18n/index.ts';
+import { negotiateLocale, LOCALES } from './core/i18n/index.ts';
+import { PUBLIC_DIR } from './core/paths.ts';
 import { allMigrations, i18n, jobHandlers, systemCtx } from './platform.ts';
 import { jobWorker, runDueJobs, type JobRunner } from './core/jobs/index.ts';
 import { systemClock } from './core/clock/index.ts';
@@ -76,6 +79,11 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   await app.register(corePlugin, { config, database, tenancy, i18n: await i18n(), nav, cookieSecret: await cookieSecret(database) });
 
   app.get('/', async (req, reply) => reply.redirect(`/${negotiateLocale(req.headers['accept-language'])}/`, 302));
+  // Browsers ask for /favicon.ico whatever the page says; robots may read robots.txt (the staff area is not for them).
+  const favicon = fs.readFileSync(path.join(PUBLIC_DIR, 'favicon.png'));
+  app.get('/favicon.ico', async (_req, reply) => reply.type('image/png').header('cache-control', 'public, max-age=86400').send(favicon));
+  app.get('/robots.txt', async (_req, reply) => reply.type('text/plain; charset=utf-8').header('cache-control', 'public, max-age=3600')
+    .send(`User-agent: *\n${LOCALES.map((l) => `Disallow: /${l}/admin\nDisallow: /${l}/account\n`).join('')}Allow: /\n`));
   app.get('/healthz', async (_req, reply) => {
     await database.db.selectFrom('communes').select('id').limit(1).execute();
     return reply.send({ status: 'ok', engine: database.engine, time: new Date().toISOString() });
@@ -110,6 +118,8 @@ export interface RouteEntry { method: string; url: string }
 export const CORE_ACCESS: Record<string, RouteAccess> = {
   'GET /': 'public',
   'GET /healthz': 'public',
+  'GET /favicon.ico': 'public',
+  'GET /robots.txt': 'public',
   'GET /static/*': 'public',
 };
 

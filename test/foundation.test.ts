@@ -70,3 +70,28 @@ test('when the database is gone: a translated 500 page without internals, and he
     await s.close();
   }
 });
+
+test('search engines: a meta description, absolute hreflang links (every language and x-default), a canonical link, a favicon, robots.txt', async () => {
+  const c = new Client(t.url);
+  for (const locale of ['fr', 'ar']) {
+    const page = await c.get(`/${locale}/`);
+    const description = page.text.match(/<meta name="description" content="([^"]+)"/)?.[1] ?? '';
+    assert.ok(description.length > 50, `a meta description in ${locale}: ${description}`);
+    const alternates = [...page.text.matchAll(/<link rel="alternate" hrefLang="([^"]+)" href="([^"]+)"/gi)].map((m) => [m[1], m[2]]);
+    assert.deepEqual(alternates, [['fr', `${t.url}/fr/`], ['ar', `${t.url}/ar/`], ['en', `${t.url}/en/`], ['x-default', `${t.url}/fr/`]]);
+    assert.match(page.text, new RegExp(`<link rel="canonical" href="${t.url}/${locale}/"`));
+    assert.match(page.text, /<link rel="icon" href="\/static\/favicon.svg"/);
+  }
+  // A client-chosen Host never reaches absolute links (nor the page cache's copy others get).
+  const poisoned = await c.get('/fr/', { host: 'evil.example', 'x-forwarded-host': 'evil.example' });
+  assert.doesNotMatch(poisoned.text, /evil\.example/);
+  assert.doesNotMatch((await c.get('/fr/')).text, /evil\.example/);
+  const icon = await c.get('/favicon.ico');
+  assert.equal(icon.status, 200);
+  assert.equal(icon.headers.get('content-type'), 'image/png');
+  assert.equal((await c.get('/static/favicon.svg')).status, 200);
+  const robots = await c.get('/robots.txt');
+  assert.equal(robots.status, 200);
+  assert.match(robots.text, /^User-agent: \*$/m);
+  assert.match(robots.text, /^Disallow: \/ar\/admin$/m);
+});

@@ -42,6 +42,8 @@ const CORE_SAMPLES: ModuleFixtures['samples'] = {
   'GET /static/*': () => '/static/site.css',
   'GET /': () => '/',
   'GET /healthz': () => '/healthz',
+  'GET /favicon.ico': () => '/favicon.ico',
+  'GET /robots.txt': () => '/robots.txt',
 };
 
 let loaded: Promise<{ name: string; fx: ModuleFixtures }[]> | undefined;

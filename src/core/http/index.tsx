@@ -26,6 +26,7 @@ import { pageCache, CSRF_PLACEHOLDER } from './page-cache.ts';
 import { rememberingSigner } from './signer.ts';
 import { csrfToken, csrfCookieOptions, CSRF_COOKIE } from './csrf.ts';
 import { PUBLIC_DIR } from '../paths.ts';
+import { publicOrigin } from './origin.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -41,7 +42,8 @@ declare module 'fastify' {
     sessionToken?: string;
   }
   interface FastifyReply {
-    page(title: string, body: VNode, status?: number): FastifyReply;
+    /** Renders a page in the layout; `meta.description` summarises it for search engines (else the site's summary). */
+    page(title: string, body: VNode, status?: number, meta?: { description?: string }): FastifyReply;
     flash(kind: 'success' | 'error' | 'info', key: string, params?: Record<string, unknown>): FastifyReply;
     /** Redirects to a path inside the current locale. */
     to(path: string): FastifyReply;
@@ -173,8 +175,8 @@ export const corePlugin = fp(async (app: FastifyInstance, opts: CoreOptions) => 
     app.csrfProtection(req, reply, done);
   });
 
-  app.decorateReply('page', function (this: FastifyReply, title: string, body: VNode, status = 200) {
-    const html = renderDocument(viewFor(this.request, this, opts.nav), title, body);
+  app.decorateReply('page', function (this: FastifyReply, title: string, body: VNode, status = 200, meta: { description?: string } = {}) {
+    const html = renderDocument({ ...viewFor(this.request, this, opts.nav, config), description: meta.description }, title, body);
     return this.code(status).type('text/html; charset=utf-8').send(html);
   });
   app.decorateReply('flash', function (this: FastifyReply, kind: 'success' | 'error' | 'info', key: string, params?: Record<string, unknown>) {
@@ -232,7 +234,7 @@ export const corePlugin = fp(async (app: FastifyInstance, opts: CoreOptions) => 
     req.actor = null;
     const message = req.t('errors.badRequest');
     if (isApiPath(url) || !req.commune) return reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify({ error: 'bad_request', message }));
-    const html = renderDocument(viewFor(req, reply, opts.nav), req.t('errors.title'), <ErrorPage status={status} message={message} />);
+    const html = renderDocument(viewFor(req, reply, opts.nav, config), req.t('errors.title'), <ErrorPage status={status} message={message} />);
     return reply.code(status).type('text/html; charset=utf-8').send(html);
   });
   // Requests Node's HTTP parser refuses (headers over 16 kB, malformed request lines): a short page in the three
@@ -299,7 +301,7 @@ function localeFromUrl(url: string): Locale | undefined {
   return isLocale(seg) ? seg : undefined;
 }
 
-function viewFor(req: FastifyRequest, reply: FastifyReply, nav: NavItem[]): View {
+function viewFor(req: FastifyRequest, reply: FastifyReply, nav: NavItem[], config: Config): View {
   let flash: View['flash'];
   const raw = req.cookies?.flash;
   if (raw) {
@@ -324,6 +326,7 @@ function viewFor(req: FastifyRequest, reply: FastifyReply, nav: NavItem[]): View
     flash,
     nav,
     can: (perm) => can(req.actor, perm),
+    origin: publicOrigin(config, req.commune),
   };
 }
 

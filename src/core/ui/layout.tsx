@@ -17,8 +17,13 @@ export function Layout({ title, children }: { title: string; children: Component
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} · ${communeName}`}</title>
+        <meta name="description" content={view.description || t('layout.description', { commune: communeName })} />
         <link rel="stylesheet" href="/static/site.css" />
-        {LOCALES.filter((l) => l !== locale).map((l) => <link rel="alternate" hrefLang={l} href={`/${l}${view.path}`} />)}
+        <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
+        <link rel="canonical" href={`${view.origin}/${locale}${view.path}${suffix}`} />
+        {/* The same page in every language, absolute (search engines ignore relative hreflang links), and the default. */}
+        {LOCALES.map((l) => <link rel="alternate" hrefLang={l} href={`${view.origin}/${l}${view.path}${suffix}`} />)}
+        <link rel="alternate" hrefLang="x-default" href={`${view.origin}/fr${view.path}${suffix}`} />
       </head>
       <body>
         <a class="skip-link" href="#main">{t('layout.skip')}</a>

@@ -19,6 +19,10 @@ export interface View {
   flash?: { kind: 'success' | 'error' | 'info'; text: string };
   nav: NavItem[];
   can: (permission: string) => boolean;
+  /** The commune's public address (absolute links: hreflang, canonical, feeds). */
+  origin: string;
+  /** The page's summary for search engines and link previews (meta description); a default otherwise. */
+  description?: string;
 }
 
 export const ViewContext = createContext<View>(null as unknown as View);
