@@ -1,6 +1,7 @@
 import { sql, type Migration } from 'kysely';
 import { communeTable, communeRef, ts, json, bool } from './schema.ts';
 import { engineOf } from './index.ts';
+import { createSearchTables } from './fulltext.ts';
 
 export const coreMigrations: Record<string, Migration> = {
   '2026-11-25-0001-core': {
@@ -144,5 +145,10 @@ export const coreMigrations: Record<string, Migration> = {
       // The link a mail's List-Unsubscribe header gives (RFC 8058: one click in the mail client).
       await db.schema.alterTable('outbox').addColumn('list_unsubscribe', 'text').execute();
     },
+  },
+  '2026-12-03-0900-core-search': {
+    // The platform-wide search's index (src/core/db/fulltext.ts): filled by the modules' services and
+    // by `npx commune search reindex` (run it once after upgrading a database that has content).
+    async up(db) { await createSearchTables(db); },
   },
 };
