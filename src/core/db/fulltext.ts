@@ -24,7 +24,7 @@
  * are fewer), so that a word found in a hundred thousand items costs as much as one found in a few
  * thousand; counts stop at `cap`.
  */
-import { sql } from 'kysely';
+import { sql, type CreateTableBuilder } from 'kysely';
 import { engineOf, type AnyDB } from './index.ts';
 
 // ---------- Tables ----------
@@ -32,7 +32,7 @@ import { engineOf, type AnyDB } from './index.ts';
 /** The migration: the table, then the engine's index. */
 export async function createSearchTables(db: AnyDB): Promise<void> {
   const sqlite = engineOf(db) === 'sqlite';
-  let t = db.schema.createTable('search_docs');
+  let t: CreateTableBuilder<'search_docs', any> = db.schema.createTable('search_docs');
   t = sqlite
     ? t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
       .addColumn('commune_id', 'integer', (c) => c.notNull().references('communes.id'))
