@@ -8,6 +8,7 @@ import type { Commune } from './core/tenancy/index.ts';
 import type { Config } from './config.ts';
 import { systemClock } from './core/clock/index.ts';
 import { modules } from './modules/index.ts';
+import { checkSources, type SearchSource } from './core/search/index.ts';
 
 /** What the modules add up to: migrations, permissions, catalogs. */
 export function allMigrations(): Record<string, Migration> {
@@ -17,6 +18,12 @@ export function allMigrations(): Record<string, Migration> {
 }
 
 for (const m of modules) declarePermissions(m.permissions ?? {});
+
+/** Every module's searchable content (checked once: kinds well formed and unique). */
+let sources: SearchSource[] | undefined;
+export function searchSources(): SearchSource[] {
+  return (sources ??= checkSources(modules.flatMap((m) => m.search ?? [])));
+}
 
 let i18nPromise: Promise<I18n> | undefined;
 export function i18n(): Promise<I18n> {

@@ -9,6 +9,7 @@ import { checkFile, writeFile, DOCUMENT_KINDS, type Upload } from '../../core/fi
 import type { AnyDB } from '../../core/db/index.ts';
 import type { Cocreation } from './schema.ts';
 import * as repo from './repo.ts';
+import { indexCommitments } from './search.ts';
 import { adb } from './repo.ts';
 import {
   rollUp, planProgress, completionLevel, indicatorStatus, isLate, parseDecimal, actionProgress,
@@ -213,6 +214,7 @@ export async function createPlan(ctx: Ctx, p: NewPlan): Promise<number> {
         start_date: null, end_date: null, weight: null,
       }).execute();
     }
+    await indexCommitments(trx, ctx.commune.id, { planId: id });
     return { result: id, entityId: p.slug, after: { slug: p.slug, title: p.title } };
   });
 }
@@ -802,6 +804,7 @@ export async function createCommitment(ctx: Ctx, planSlug: string, c: Commitment
       sort: c.sort ?? 0, sample: c.sample ? 1 : 0,
     }).returning('id').executeTakeFirstOrThrow();
     await writeCommitmentLinks(ctx, trx, id, c, sdg);
+    await indexCommitments(trx, ctx.commune.id, { commitmentIds: [id] });
     return { result: id, entityId: id, after: { plan: planSlug, ...c } };
   });
 }
@@ -829,6 +832,7 @@ export async function updateCommitment(ctx: Ctx, planSlug: string, id: number, i
       start_date: c.startDate ?? null, end_date: c.endDate ?? null, weight: c.weight ?? null, sort: c.sort ?? before.sort, sample: c.sample ? 1 : 0,
     }).where('commune_id', '=', ctx.commune.id).where('id', '=', id).execute();
     await writeCommitmentLinks(ctx, trx, id, c, sdg);
+    await indexCommitments(trx, ctx.commune.id, { commitmentIds: [id] });
     return { result: undefined, entityId: id, before, after: c };
   });
 }
@@ -909,6 +913,7 @@ export async function createAction(ctx: Ctx, commitmentId: number, a: ActionInpu
       expected_result: JSON.stringify(a.expectedResult ?? {}), start_date: a.startDate ?? null, end_date: a.endDate ?? null,
       sort: a.sort ?? 0, sample: a.sample ? 1 : 0, created_at: iso(),
     }).returning('id').executeTakeFirstOrThrow();
+    await indexCommitments(trx, ctx.commune.id, { actionIds: [id] });
     return { result: id, entityId: id, after: { commitmentId, ...a } };
   });
 }
@@ -940,6 +945,7 @@ export async function updateAction(ctx: Ctx, planSlug: string, id: number, input
     // Rows of open cycles follow the action to its new department.
     await adb(trx).updateTable('matrix_rows').set({ institution_id: a.institutionId })
       .where('commune_id', '=', ctx.commune.id).where('action_id', '=', id).where('state', 'in', ['pending', 'returned']).execute();
+    await indexCommitments(trx, ctx.commune.id, { actionIds: [id] });
     return { result: before.commitment_id, entityId: id, before, after: a };
   });
 }
