@@ -133,6 +133,8 @@ const SAMPLES: Record<string, Make> = {
   // Site
   'GET /:locale/about': () => '/:locale/about',
   'GET /:locale/open-data': () => '/:locale/open-data',
+  'GET /:locale/search': () => '/:locale/search?q=budget',
+  'GET /api/search.json': () => '/api/search.json?q=budget',
   // Accounts
   '* /:locale/login': () => '/:locale/login',
   '* /:locale/register': () => '/:locale/register',

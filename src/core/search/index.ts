@@ -27,7 +27,7 @@
  * characters: about 5,000 words, ten pages; the title always entirely).
  */
 import type { AnyDB } from '../db/index.ts';
-import type { Translated } from '../i18n/index.ts';
+import { LOCALES, type Locale, type Translated } from '../i18n/index.ts';
 import type { Ctx } from '../service.ts';
 import { appendAudit } from '../audit/index.ts';
 import { noteCommit } from '../audit/index.ts';
@@ -47,8 +47,12 @@ export interface SearchDoc {
   key: string;
   /** Shown in results in the reader's language, indexed in every language with a higher weight. */
   title: Translated;
-  /** Body text to index (summary, extracted text…; any language, French and Arabic mixed). */
-  text: string;
+  /**
+   * Body text to index (summary, extracted text…; any language, French and Arabic mixed). A translated
+   * text ({fr, ar, en}) is indexed in every language, and the snippet is taken from the reader's
+   * language when it holds a match (else from the first language that does).
+   */
+  text: string | Translated;
   /** The public page after the locale, e.g. '/documents/12'. */
   path: string;
   /** ISO date (or date-time), shown and usable for sorting. */
@@ -85,11 +89,45 @@ export function checkSources(sources: SearchSource[]): SearchSource[] {
   return sources;
 }
 
-/** The text that is kept of a doc: cut at MAX_INDEXED_CHARS, on a word boundary when one is near. */
-function capText(text: string): string {
-  if (text.length <= MAX_INDEXED_CHARS) return text;
-  const cut = text.lastIndexOf(' ', MAX_INDEXED_CHARS);
-  return text.slice(0, cut > MAX_INDEXED_CHARS - 200 ? cut : MAX_INDEXED_CHARS);
+/** A text cut at `max` characters, on a word boundary when one is near. */
+function cap(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.lastIndexOf(' ', max);
+  return text.slice(0, cut > max - 200 ? cut : max);
+}
+
+/** The texts that are kept of a doc, MAX_INDEXED_CHARS in all (its languages in the order of LOCALES, each cut to what is left). */
+function capTexts(text: string | Translated | null | undefined): string | Translated {
+  if (typeof text === 'string' || !text) return cap(text ?? '', MAX_INDEXED_CHARS);
+  const out: Translated = {};
+  let left = MAX_INDEXED_CHARS;
+  for (const l of LOCALES) {
+    const t = text[l];
+    if (typeof t !== 'string' || !t.trim() || left <= 0) continue;
+    out[l] = cap(t, left);
+    left -= out[l]!.length;
+  }
+  return out;
+}
+
+/** The stored body (JSON: a string or {fr, ar, en}) as texts, the reader's language first. */
+function storedTexts(body: string, locale: Locale): string[] {
+  let v: unknown;
+  try { v = JSON.parse(body); } catch { return [body]; }
+  if (typeof v === 'string') return [v];
+  if (!v || typeof v !== 'object') return [];
+  const t = v as Translated;
+  return [locale, ...LOCALES.filter((l) => l !== locale)].map((l) => t[l]).filter((x): x is string => typeof x === 'string' && x !== '');
+}
+
+/** The snippet from the first text (reader's language first) that holds a match; else the beginning of the first. */
+function bestSnippet(body: string, locale: Locale, terms: string[], prefixLast: boolean): SnippetPart[] {
+  const texts = storedTexts(body, locale);
+  for (const t of texts) {
+    const parts = snippet(t, terms, prefixLast);
+    if (parts.some((p) => p.match)) return parts;
+  }
+  return texts.length ? snippet(texts[0], terms, prefixLast) : [];
 }
 
 function checkDoc(doc: SearchDoc): void {
@@ -107,11 +145,11 @@ export async function indexDoc(trx: AnyDB, communeId: number, doc: SearchDoc): P
   checkDoc(doc);
   if (!doc.visible) return deleteIndexed(trx, communeId, doc.kind, doc.key);
   const titles = [...new Set(Object.values(doc.title).filter((t): t is string => typeof t === 'string' && t.trim() !== ''))];
-  const body = capText(doc.text ?? '');
+  const body = capTexts(doc.text);
   const date = doc.date && /^\d{4}-\d{2}-\d{2}/.test(doc.date) ? doc.date : null;
   await writeIndexed(trx, communeId, {
-    kind: doc.kind, key: doc.key, title: JSON.stringify(doc.title), body, path: doc.path, date,
-    titleTokens: tokens(titles.join(' \n ')), bodyTokens: tokens(body),
+    kind: doc.kind, key: doc.key, title: JSON.stringify(doc.title), body: JSON.stringify(body), path: doc.path, date,
+    titleTokens: tokens(titles.join(' \n ')), bodyTokens: tokens(typeof body === 'string' ? body : Object.values(body).join(' \n ')),
   });
 }
 
@@ -128,6 +166,8 @@ export interface SearchQuery {
   pageSize?: number;
   /** Count the matches of each of these kinds too (the filter's counts), each up to RANK_WINDOW. */
   countKinds?: string[];
+  /** The reader's language: snippets are taken from its text first. */
+  locale?: Locale;
   /** Best first (default), or newest first among the ranked window. */
   sort?: 'relevance' | 'date';
 }
@@ -189,7 +229,7 @@ export async function searchDocs(db: AnyDB, communeId: number, q: SearchQuery): 
     total, capped, counts, terms, page, pageSize,
     rows: rows.map((r) => ({
       kind: r.kind, key: r.key, title: parseTitle(r.title), path: r.path, date: r.date, score: r.score,
-      snippet: snippet(r.body, terms, m.prefixLast),
+      snippet: bestSnippet(r.body, q.locale ?? 'fr', terms, m.prefixLast),
     })),
   };
 }

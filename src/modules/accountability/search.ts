@@ -12,11 +12,14 @@ import * as repo from './repo.ts';
 
 const BATCH = 500;
 
-/** Every language's text of translated fields, one paragraph each. */
-function texts(...values: string[]): string {
-  const out: string[] = [];
-  for (const v of values) { const t = parseTranslated(v); for (const l of LOCALES) if (t[l]?.trim()) out.push(t[l]!); }
-  return [...new Set(out)].join('\n');
+/** Translated fields put together, language by language (one paragraph each). */
+function texts(...values: (string | Translated)[]): Translated {
+  const out: Translated = {};
+  for (const l of LOCALES) {
+    const parts = values.map((v) => (typeof v === 'string' ? parseTranslated(v) : v)[l]).filter((x): x is string => !!x && x.trim() !== '');
+    if (parts.length) out[l] = parts.join('\n');
+  }
+  return out;
 }
 
 const numbered = (number: string, title: Translated): Translated =>
@@ -39,7 +42,7 @@ function actionDoc(r: ActionRow): SearchDoc {
   return {
     kind: 'action', key: String(r.id), title: parseTranslated(r.title),
     // The commitment's title too: an action is found by what it serves.
-    text: [texts(r.expected_result), ...LOCALES.map((l) => commitment[l]).filter(Boolean)].filter(Boolean).join('\n'),
+    text: texts(r.expected_result, commitment),
     path: `${commitmentPath(r.plan_slug, r.number)}#action-${r.id}`, date: r.start_date, visible: true,
   };
 }

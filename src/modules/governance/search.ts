@@ -1,5 +1,5 @@
 import { indexDoc, type SearchDoc, type SearchSource } from '../../core/search/index.ts';
-import { parseTranslated, LOCALES } from '../../core/i18n/index.ts';
+import { parseTranslated, LOCALES, type Translated } from '../../core/i18n/index.ts';
 import type { AnyDB } from '../../core/db/index.ts';
 import type { Ctx } from '../../core/service.ts';
 import type { GovernanceTables } from './schema.ts';
@@ -14,12 +14,15 @@ const BATCH = 200;
 const gov = (db: AnyDB): repo.GovDB => db.withTables<GovernanceTables>() as unknown as repo.GovDB;
 
 function bodyDoc(b: Awaited<ReturnType<typeof repo.searchBodies>>[number]): SearchDoc {
-  const paragraphs: string[] = [];
-  const push = (json: string) => { const t = parseTranslated(json); for (const l of LOCALES) if (t[l]?.trim() && !paragraphs.includes(t[l]!)) paragraphs.push(t[l]!); };
-  push(b.description);
-  for (const d of b.decisions) push(d.title);
+  // Language by language: the description, then the decisions' titles.
+  const fields = [b.description, ...b.decisions.map((d) => d.title)].map(parseTranslated);
+  const text: Translated = {};
+  for (const l of LOCALES) {
+    const parts = fields.map((f) => f[l]).filter((x): x is string => !!x && x.trim() !== '');
+    if (parts.length) text[l] = parts.join('\n');
+  }
   return {
-    kind: 'body', key: b.slug, title: parseTranslated(b.name), text: paragraphs.join('\n'), path: `/bodies/${encodeURIComponent(b.slug)}`,
+    kind: 'body', key: b.slug, title: parseTranslated(b.name), text, path: `/bodies/${encodeURIComponent(b.slug)}`,
     date: b.decisions[0]?.decided_on ?? null, visible: true,
   };
 }

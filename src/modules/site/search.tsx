@@ -28,7 +28,8 @@ function asked(req: FastifyRequest): Asked {
 
 async function run(ctx: Ctx, sources: SearchSource[], a: Asked): Promise<SearchResult> {
   return searchDocs(ctx.db, ctx.commune.id, {
-    text: a.q, kinds: a.kind ? [a.kind] : undefined, page: a.page, countKinds: sources.map((s) => s.kind),
+    // The registered kinds only (an item of a kind no module registers any more is not shown).
+    text: a.q, kinds: a.kind ? [a.kind] : sources.map((s) => s.kind), page: a.page, countKinds: sources.map((s) => s.kind), locale: ctx.locale,
   });
 }
 
