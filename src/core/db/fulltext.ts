@@ -162,12 +162,17 @@ function fts5Query(communeId: number, m: Match, kinds?: string[]): string {
   return `${scope} AND {title body} : (${words.join(' AND ')})`;
 }
 
-/** The tsquery, as text cast to tsquery (no parser): scope & every word, the last one maybe a prefix. */
+const tsLexeme = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+
+/** The words of a tsquery (no parser: cast from text), every one required, the last one maybe a prefix. */
+function tsWords(m: Match): string {
+  return m.tokens.map((t, i) => `${tsLexeme(t)}${m.prefixLast && i === m.tokens.length - 1 ? ':*' : ''}`).join(' & ');
+}
+
+/** The tsquery that selects: scope & every word. (Ranking uses the words alone: ts_rank weighs how near the query's lexemes are.) */
 function tsQuery(communeId: number, m: Match, kinds?: string[]): string {
-  const q = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
-  const scope = kinds?.length ? `(${kinds.map((k) => q(`#${kindScope(communeId, k)}`)).join(' | ')})` : q(`#${communeScope(communeId)}`);
-  const words = m.tokens.map((t, i) => `${q(t)}${m.prefixLast && i === m.tokens.length - 1 ? ':*' : ''}`);
-  return [scope, ...words].join(' & ');
+  const scope = kinds?.length ? `(${kinds.map((k) => tsLexeme(`#${kindScope(communeId, k)}`)).join(' | ')})` : tsLexeme(`#${communeScope(communeId)}`);
+  return `${scope} & ${tsWords(m)}`;
 }
 
 /** How many items match, counted up to `cap` (then `cap` is returned: "more than"). */
@@ -200,7 +205,7 @@ export async function rankedMatches(db: AnyDB, communeId: number, m: Match, o: {
   const r = await sql<Ranked>`with w as (
         select d.id from search_docs d where d.commune_id = ${communeId} and d.tsv @@ cast(${q} as tsquery) order by d.id desc limit ${o.window}
       ), s as (
-        select d.id, ts_rank('{0.1, 0.2, 0.4, 1.0}', d.tsv, cast(${q} as tsquery), 1) as score from search_docs d join w on w.id = d.id
+        select d.id, ts_rank('{0.1, 0.2, 0.4, 1.0}', d.tsv, cast(${tsWords(m)} as tsquery), 1) as score from search_docs d join w on w.id = d.id
         where d.commune_id = ${communeId} order by ${byDate}score desc, d.id desc limit ${o.limit} offset ${o.offset}
       )
     select d.id, d.kind, d.key, d.title, d.body, d.path, d.date, s.score from s join search_docs d on d.commune_id = ${communeId} and d.id = s.id
