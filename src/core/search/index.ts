@@ -149,7 +149,8 @@ export async function indexDoc(trx: AnyDB, communeId: number, doc: SearchDoc): P
   const date = doc.date && /^\d{4}-\d{2}-\d{2}/.test(doc.date) ? doc.date : null;
   await writeIndexed(trx, communeId, {
     kind: doc.kind, key: doc.key, title: JSON.stringify(doc.title), body: JSON.stringify(body), path: doc.path, date,
-    titleTokens: tokens(titles.join(' \n ')), bodyTokens: tokens(typeof body === 'string' ? body : Object.values(body).join(' \n ')),
+    // Each word once (see src/core/db/fulltext.ts: presence is ranked, not frequency).
+    titleTokens: [...new Set(tokens(titles.join(' \n ')))], bodyTokens: [...new Set(tokens(typeof body === 'string' ? body : Object.values(body).join(' \n ')))],
   });
 }
 

@@ -7,6 +7,9 @@ export interface SnippetPart { text: string; match: boolean }
 export const SNIPPET_CHARS = 220;
 /** How far before the first match a snippet starts. */
 const LEAD = 60;
+/** Characters folded at a time while looking for the first match (and the overlap between chunks). */
+const CHUNK = 2048;
+const MAX_TOKEN_CHARS = 64;
 /** Words read at most while looking for the first match (beyond: the beginning of the text is shown). */
 const MAX_WORDS = 4000;
 
@@ -34,11 +37,15 @@ export function snippet(text: string, queryTokens: string[], prefixLast: boolean
   const isMatch = matcher(queryTokens, prefixLast);
   // Where to start reading: just before the first place the folded text holds a query token (folding
   // only shortens a text, but for rare expansions: the original offset is at or after it, minus a margin).
-  const folded = fold(text);
+  // Folded a chunk at a time, until one holds a query token: a long text is not folded whole for a
+  // word found in its first lines.
   let hint = -1;
-  for (const t of queryTokens) {
-    const i = folded.indexOf(t);
-    if (i !== -1 && (hint === -1 || i < hint)) hint = i;
+  for (let at = 0; at < text.length && hint === -1; at += CHUNK) {
+    const folded = fold(text.slice(at, at + CHUNK + MAX_TOKEN_CHARS));
+    for (const t of queryTokens) {
+      const i = folded.indexOf(t);
+      if (i !== -1 && (hint === -1 || at + i < hint)) hint = at + i;
+    }
   }
   let first = -1;
   if (hint !== -1) {
