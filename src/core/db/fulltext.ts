@@ -192,6 +192,21 @@ export async function countMatches(db: AnyDB, communeId: number, m: Match, kinds
   return Number(r.rows[0]?.n ?? 0);
 }
 
+/**
+ * How many items of each kind match, in one query: the first `cap` matches (any of `kinds`) counted
+ * by kind. When `cap` is reached the counts are partial (each says "at least").
+ */
+export async function countByKind(db: AnyDB, communeId: number, m: Match, kinds: string[], cap: number): Promise<{ total: number; byKind: Record<string, number> }> {
+  const r = engineOf(db) === 'sqlite'
+    ? await sql<{ kind: string; n: number }>`select d.kind, count(*) as n from (select rowid as id from search_fts where search_fts match ${fts5Query(communeId, m, kinds)} limit ${cap}) w
+        join search_docs d on d.id = w.id group by d.kind`.execute(db)
+    : await sql<{ kind: string; n: number }>`select kind, count(*) as n from (select kind from search_docs where tsv @@ cast(${tsQuery(communeId, m, kinds)} as tsquery) limit ${cap}) x group by kind`.execute(db);
+  const byKind: Record<string, number> = {};
+  let total = 0;
+  for (const row of r.rows) { byKind[row.kind] = Number(row.n); total += Number(row.n); }
+  return { total, byKind };
+}
+
 export interface Ranked { id: number; kind: string; key: string; title: string; body: string; path: string; date: string | null; score: number }
 
 /**

@@ -32,7 +32,7 @@ import type { Ctx } from '../service.ts';
 import { appendAudit } from '../audit/index.ts';
 import { noteCommit } from '../audit/index.ts';
 import {
-  writeIndexed, deleteIndexed, countMatches, rankedMatches, lastIndexedId, deleteIndexedUpTo, optimizeIndex, type Match,
+  writeIndexed, deleteIndexed, countMatches, countByKind, rankedMatches, lastIndexedId, deleteIndexedUpTo, optimizeIndex, type Match,
 } from '../db/fulltext.ts';
 import { tokens, queryTokens } from './normalize.ts';
 import { snippet, type SnippetPart } from './snippet.ts';
@@ -165,7 +165,7 @@ export interface SearchQuery {
   /** 1-based. */
   page: number;
   pageSize?: number;
-  /** Count the matches of each of these kinds too (the filter's counts), each up to RANK_WINDOW. */
+  /** Count the matches of each of these kinds too (the filter's counts; one query: partial, each `capped`, past RANK_WINDOW matches in all). */
   countKinds?: string[];
   /** The reader's language: snippets are taken from its text first. */
   locale?: Locale;
@@ -210,22 +210,21 @@ export async function searchDocs(db: AnyDB, communeId: number, q: SearchQuery): 
   if (q.kinds && q.kinds.length && !kinds?.length) return empty;
   const offset = (page - 1) * pageSize;
   const counting = [...new Set(q.countKinds ?? [])].filter((k) => KIND_RE.test(k));
-  const [rows, ...counted] = await Promise.all([
+  const cap = RANK_WINDOW + 1;
+  const [rows, byKind, filtered] = await Promise.all([
     offset < RANK_WINDOW ? rankedMatches(db, communeId, m, { kinds, limit: Math.min(pageSize, RANK_WINDOW - offset), offset, window: RANK_WINDOW, sort: q.sort ?? 'relevance' }) : Promise.resolve([]),
-    ...(counting.length ? counting.map((k) => countMatches(db, communeId, m, [k], RANK_WINDOW + 1)) : [countMatches(db, communeId, m, kinds, RANK_WINDOW + 1)]),
+    // The filter's counts: one query over every kind counted (partial past the cap).
+    counting.length ? countByKind(db, communeId, m, counting, cap) : Promise.resolve(null),
+    // The total of what was asked for, when the counts above do not give it.
+    !counting.length || (kinds?.length && kinds.some((k) => !counting.includes(k))) || (kinds?.length && kinds.length < counting.length)
+      ? countMatches(db, communeId, m, kinds, cap) : Promise.resolve(null),
   ]);
   const counts: SearchResult['counts'] = {};
-  counting.forEach((k, i) => { counts[k] = { n: Math.min(counted[i], RANK_WINDOW), capped: counted[i] > RANK_WINDOW }; });
-  let total: number, capped: boolean;
-  if (counting.length) {
-    const wanted = kinds?.length ? counting.filter((k) => kinds.includes(k)) : counting;
-    total = wanted.reduce((s, k) => s + counts[k].n, 0);
-    capped = wanted.some((k) => counts[k].capped) || total > RANK_WINDOW;
-    total = Math.min(total, RANK_WINDOW);
-  } else {
-    total = Math.min(counted[0], RANK_WINDOW);
-    capped = counted[0] > RANK_WINDOW;
-  }
+  const partial = !!byKind && byKind.total >= cap;
+  for (const k of counting) counts[k] = { n: Math.min(byKind?.byKind[k] ?? 0, RANK_WINDOW), capped: partial };
+  const n = filtered ?? byKind?.total ?? 0;
+  const total = Math.min(n, RANK_WINDOW);
+  const capped = n >= cap;
   return {
     total, capped, counts, terms, page, pageSize,
     rows: rows.map((r) => ({
