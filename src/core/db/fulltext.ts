@@ -9,9 +9,9 @@
  * - SQLite: an FTS5 table `search_fts` (contentless, with `contentless_delete`: the text is kept once,
  *   in `search_docs`), columns `scope`, `title`, `body`, rowid = `search_docs.id`. The tokenizer is
  *   unicode61 without diacritic removal: it only splits the space-separated tokens it is given.
- *   `detail=column`: the index records in which columns of an item a word is, not where in them (the
- *   queries need no phrase or NEAR): its lists are a fraction of the full ones. Ranked by bm25 with the
- *   title ten times the body.
+ *   Ranked by bm25 with the title ten times the body. (`detail=column` was tried for smaller lists:
+ *   bm25 then no longer ranked a title match above a text match; with each word once per item the
+ *   positions cost one entry per item anyway.)
  * - PostgreSQL: a `tsvector` column written as a literal built here from the tokens (no text search
  *   parser is involved, whose idea of an Arabic letter depends on the server's locale, and no
  *   dictionary: it is the `simple` configuration's behaviour over the normalised text), title
@@ -56,7 +56,7 @@ export async function createSearchTables(db: AnyDB): Promise<void> {
   if (!sqlite) t = t.addColumn('tsv', sql`tsvector`, (c) => c.notNull());
   await t.execute();
   if (sqlite) {
-    await sql`create virtual table search_fts using fts5(scope, title, body, content='', contentless_delete=1, detail=column, tokenize='unicode61 remove_diacritics 0')`.execute(db);
+    await sql`create virtual table search_fts using fts5(scope, title, body, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0')`.execute(db);
   } else {
     await sql`create index search_docs_tsv_i on search_docs using gin (tsv)`.execute(db);
   }
