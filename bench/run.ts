@@ -28,6 +28,8 @@ import path from 'node:path';
 import http from 'node:http';
 import { parseArgs } from 'node:util';
 import { openDatabase, type Database } from '../src/core/db/index.ts';
+import { prepareSearch, startWriter } from './search.ts';
+import { syntheticQueries } from './search-docs.ts';
 import {
   benchStore, describeStore, loadSynthetic, cli, startServer, measure, procMemory, serverMemory, machine, describeMachine, textTable, markdownTable, seeded,
   ms, int, mb, ROOT, type BenchServer, type BenchStore, type Load, type Measured,
@@ -38,6 +40,7 @@ const { values: o } = parseArgs({
     requests: { type: 'string', default: '1000000' }, communes: { type: 'string', default: '10' }, seed: { type: 'string', default: '1' }, until: { type: 'string' },
     duration: { type: 'string', default: '10' }, warmup: { type: 'string', default: '2' }, connections: { type: 'string', default: '50' },
     data: { type: 'string' }, only: { type: 'string' }, out: { type: 'string' }, profile: { type: 'string' }, 'page-cache': { type: 'string' },
+    'search-docs': { type: 'string', default: '20000' }, 'search-kb': { type: 'string', default: '50' },
   },
 });
 const num = (name: keyof typeof o, min: number) => {
@@ -46,6 +49,7 @@ const num = (name: keyof typeof o, min: number) => {
   return n;
 };
 const SPEC = { requests: num('requests', 1), communes: num('communes', 1), seed: num('seed', 0), until: o.until };
+const SEARCH = { docs: num('search-docs', 1), kb: num('search-kb', 1), seed: num('seed', 0) };
 const RUN = { duration: num('duration', 1), warmup: num('warmup', 0), connections: num('connections', 1) };
 const ONLY = o.only ? o.only.split(',').map((s) => s.trim()).filter(Boolean) : null;
 const wanted = (key: string) => !ONLY || ONLY.some((p) => key.startsWith(p));
@@ -53,7 +57,11 @@ const wanted = (key: string) => !ONLY || ONLY.some((p) => key.startsWith(p));
 /** Targets of issue 5 (2 cores, SQLite, a million requests). */
 const TARGET = { ratio: 0.25, p99: 50, exportPeakMB: 200 };
 
-interface Scenario { key: string; name: string; load: Load; page: boolean }
+interface Scenario {
+  key: string; name: string; load: Load; page: boolean;
+  /** Something running during the measured run (the search writer); its stop function's figures are printed. */
+  during?: () => () => Promise<Record<string, number>>;
+}
 
 // ---------- What to ask for, read from the loaded data ----------
 
@@ -178,7 +186,25 @@ async function main() {
         api_key: key, jurisdiction_id: t.post.commune, service_code: t.post.category, address_string: 'Avenue Mohammed V', description: 'Benchmark: lampadaire éteint depuis trois jours',
         email: 'bench@example.invalid', ...t.post.attrs,
       }).toString();
+      // The search: the commune's content and SEARCH.docs long documents indexed once; random queries,
+      // each URL made unique (an ignored parameter) so that no answer comes from the page cache.
+      const searching = wanted('search');
+      const communeRow = searching ? await (database.db as any).selectFrom('communes').select(['id', 'slug']).where('slug', '=', t.commune).executeTakeFirstOrThrow() : null;
+      if (searching) {
+        const s = await prepareSearch(store, database, communeRow, SEARCH);
+        console.log(s.loaded ? `Search index built in ${s.seconds.toFixed(1)} s.` : `Reusing the search index (built earlier in ${Number(s.seconds).toFixed(1)} s).`);
+      }
+      const queries = syntheticQueries(SPEC.seed, 5000);
+      let unique = 0;
+      const searchPath = (base: string) => () => `${base}?q=${encodeURIComponent(pick(queries))}&n=${++unique}`;
+      const writerFigures: Record<string, number> = {};
       const scenarios = ([
+        { key: 'search-page', name: `Search page (random queries; ${int(SEARCH.docs)} documents of ${SEARCH.kb} KB + the commune's requests)`, load: { path: searchPath('/fr/search') }, page: true },
+        { key: 'search-json', name: 'Search JSON /api/search.json (random queries)', load: { path: searchPath('/api/search.json') }, page: true },
+        {
+          key: 'search-writer', name: 'Search page while a writer re-indexes documents in a loop', load: { path: searchPath('/fr/search') }, page: true,
+          during: () => { const stop = startWriter(database, communeRow.id, SEARCH); return async () => Object.assign(writerFigures, await stop()); },
+        },
         { key: 'home', name: 'Home page', load: { path: '/fr/' }, page: true },
         ...(t.plan ? [
           { key: 'plan', name: `Plan dashboard (${t.plan})`, load: { path: `/fr/plans/${t.plan}` }, page: true },
@@ -200,7 +226,12 @@ async function main() {
         try {
           console.log(`\n${RUN.connections} connections, ${RUN.warmup} s warm-up then ${RUN.duration} s per run; each scenario, then its ceiling (bare route, same body size):`);
           for (const s of scenarios) {
+            const stopDuring = s.during?.();
             const mm = await measure(server, s.load, RUN);
+            if (stopDuring) {
+              const f = await stopDuring();
+              console.log(`    meanwhile: ${int(f.writes)} documents re-indexed in ${f.seconds.toFixed(1)} s (${(f.writes / f.seconds).toFixed(1)}/s), each write p50 ${ms(f.p50)} ms, p99 ${ms(f.p99)} ms`);
+            }
             if (s.load.method === 'POST') posted = mm.acknowledged;
             measured.push({ ...s, m: mm });
             const fail = mm.run.non2xx + mm.run.errors;
@@ -254,6 +285,7 @@ async function main() {
           ceiling: { rps: m.ceiling.rps, p50: m.ceiling.p50, p99: m.ceiling.p99 }, ratio: m.ratio,
           target: page ? { ratio: m.ratio >= TARGET.ratio, p99: m.run.p99 < TARGET.p99 } : null,
         })),
+        search: searching ? { ...SEARCH, writer: writerFigures } : null,
         durable: durableLine ? { acknowledged: posted, stored } : null,
         export: exp ? { ...exp, target: exp.peakRss < TARGET.exportPeakMB * 1024 * 1024 } : null,
         markdown: md,

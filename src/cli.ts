@@ -14,7 +14,8 @@ import { isRole, ROLES } from './core/auth/roles.ts';
 import { iso } from './core/clock/index.ts';
 import { Tenancy } from './core/tenancy/index.ts';
 import { AppError } from './core/http/errors.ts';
-import { allMigrations, systemCtx, i18n } from './platform.ts';
+import { allMigrations, systemCtx, i18n, searchSources } from './platform.ts';
+import { rebuildIndex } from './core/search/index.ts';
 import { prepare } from './app.ts';
 import { addUserWithRole } from './modules/accounts/service.ts';
 
@@ -32,6 +33,7 @@ const USAGE = `Usage: npx commune <command>
   restore FILE                    replace the database by the backup FILE (server stopped);
                                   PostgreSQL: into DATABASE_SCHEMA, the present one kept under another name
   audit verify                    check the audit log's hash chain
+  search reindex                  rebuild the search index of every commune (or of --commune SLUG)
   help                            this text
 
 Options for every command: --commune SLUG (default: DEFAULT_COMMUNE or tetouan).
@@ -140,6 +142,17 @@ async function main(argv: string[]): Promise<void> {
         fs.renameSync(partial, file);
       } finally { fs.rmSync(partial, { force: true }); }
       console.log(`Backup written to ${file} (${fs.statSync(file).size} bytes).`);
+      return;
+    }
+    if (cmd === 'search' && sub === 'reindex') {
+      const targets = values.commune ? (commune ? [commune] : []) : tenancy.all();
+      if (!targets.length) throw new CliError(`No commune "${communeSlug}" in this database.`);
+      for (const c of targets) {
+        console.log(`${c.slug}:`);
+        const t0 = performance.now();
+        const r = await rebuildIndex(await systemCtx(database, c, config), searchSources(), { log: (l) => console.log(l) });
+        console.log(`  ${r.reduce((s, x) => s + x.indexed, 0).toLocaleString('en')} items indexed in ${((performance.now() - t0) / 1000).toFixed(1)} s.`);
+      }
       return;
     }
     if (!commune) throw new CliError(`No commune "${communeSlug}" in this database. Start the server once (it creates the commune) or pass --commune SLUG.`);

@@ -8,7 +8,8 @@ import { seedHolidays } from './core/clock/working-days.ts';
 import type { Translated } from './core/i18n/index.ts';
 import { insertUser, addUserWithRole } from './modules/accounts/service.ts';
 import { modules } from './modules/index.ts';
-import { systemCtx } from './platform.ts';
+import { systemCtx, searchSources } from './platform.ts';
+import { rebuildIndex } from './core/search/index.ts';
 
 export interface CommuneSpec { name: Translated; region?: Translated; population?: number; hosts?: string; sample?: boolean }
 
@@ -65,5 +66,7 @@ export async function seedDemo(database: Database, config: Config) {
   for (const m of modules) if (m.demo) await m.demo(ctx);
   const demoPassword = randomToken(9);
   for (const u of DEMO_USERS) await addUserWithRole(ctx, { ...u, password: demoPassword });
+  // The services indexed what they wrote; a full rebuild makes sure nothing a demo loaded around them is missing.
+  await rebuildIndex(ctx, searchSources());
   return { adminEmail: first.adminEmail, password: first.password, demoPassword };
 }

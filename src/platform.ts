@@ -9,6 +9,7 @@ import type { Config } from './config.ts';
 import { systemClock } from './core/clock/index.ts';
 import { modules } from './modules/index.ts';
 import type { JobHandler } from './core/module.ts';
+import { checkSources, type SearchSource } from './core/search/index.ts';
 
 /** What the modules add up to: migrations, permissions, catalogs. */
 export function allMigrations(): Record<string, Migration> {
@@ -29,6 +30,12 @@ export function jobHandlers(): Record<string, JobHandler> {
     }
   }
   return out;
+}
+
+/** Every module's searchable content (checked once: kinds well formed and unique). */
+let sources: SearchSource[] | undefined;
+export function searchSources(): SearchSource[] {
+  return (sources ??= checkSources(modules.flatMap((m) => m.search ?? [])));
 }
 
 let i18nPromise: Promise<I18n> | undefined;

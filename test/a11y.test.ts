@@ -147,7 +147,9 @@ test('public pages for anonymous visitors, in French and Arabic', { skip }, asyn
   try {
     const [page] = await pages(context, 1);
     for (const locale of ['fr', 'ar']) {
-      for (const p of ['/', '/login', '/register', '/password/forgot', '/no-such-page']) {
+      // The search page is reached through a GET form (the header's), not a link: asked for here, with
+      // results, an empty query, and no result under a filter.
+      for (const p of ['/', '/login', '/register', '/password/forgot', '/search', '/search?q=budget', `/search?q=${encodeURIComponent('الميزانية')}`, '/search?q=xyzzy&kind=body', '/no-such-page']) {
         const r = await checkPage(page, `${t.url}/${locale}${p}`, failures);
         assert.ok(r, `${locale}${p} is an HTML page`);
         assert.equal(r.status, p === '/no-such-page' ? 404 : 200, `${locale}${p} status`);

@@ -6,6 +6,7 @@ import type { NavItem } from './ui/view.ts';
 import type { Ctx } from './service.ts';
 import type { Commune } from './tenancy/index.ts';
 import type { Translated } from './i18n/index.ts';
+import type { SearchSource } from './search/index.ts';
 
 export interface OpenDataExport { key: string; path: string; format: 'csv' | 'json' }
 
@@ -47,6 +48,11 @@ export interface ModuleManifest {
   exports?: OpenDataExport[];
   /** Who may call each of the module's routes (see RouteAccess). */
   access?: Record<string, RouteAccess>;
+  /**
+   * Content this module makes searchable (the platform-wide search); kinds are unique across modules.
+   * The module also calls `indexDoc` in each mutation that changes such content (src/core/search/index.ts).
+   */
+  search?: SearchSource[];
   /** Loads the module's part of the Tétouan demo commune. */
   demo?: (ctx: Ctx) => Promise<void>;
   /** The kinds of things people comment on that this module owns (the comments module resolves them through these). */

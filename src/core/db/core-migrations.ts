@@ -1,6 +1,7 @@
 import { sql, type Migration } from 'kysely';
 import { communeTable, communeRef, ts, json, bool } from './schema.ts';
 import { engineOf } from './index.ts';
+import { createSearchTables } from './fulltext.ts';
 
 export const coreMigrations: Record<string, Migration> = {
   '2026-11-25-0001-core': {
@@ -163,5 +164,10 @@ export const coreMigrations: Record<string, Migration> = {
       await db.schema.createIndex('jobs_due_i').on('jobs').columns(['status', 'run_at']).execute();
       await db.schema.createIndex('jobs_key_i').on('jobs').columns(['commune_id', 'kind', 'job_key', 'status']).execute();
     },
+  },
+  '2026-12-03-0900-core-search': {
+    // The platform-wide search's index (src/core/db/fulltext.ts): filled by the modules' services and
+    // by `npx commune search reindex` (run it once after upgrading a database that has content).
+    async up(db) { await createSearchTables(db); },
   },
 };

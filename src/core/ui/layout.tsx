@@ -33,6 +33,14 @@ export function Layout({ title, children }: { title: string; children: Component
               <span class="brand-name">{communeName}</span>
               <span class="brand-sub">{t('layout.platform')}</span>
             </a>
+            {view.path !== '/search' && (
+              // The platform-wide search (the site module's page): a GET form, no script needed.
+              <form method="get" action={href(view, '/search')} role="search" class="header-search" aria-label={t('layout.searchLabel')}>
+                <label for="header-q" class="visually-hidden">{t('layout.searchLabel')}</label>
+                <input type="search" id="header-q" name="q" maxLength={200} dir="auto" enterkeyhint="search" />
+                <button type="submit" class="button secondary">{t('layout.search')}</button>
+              </form>
+            )}
             <div class="header-tools">
               <nav aria-label={t('layout.languages')} class="langs">
                 <ul>

@@ -3,6 +3,7 @@ import { migrations } from './migrations.ts';
 import { accountabilityPages, accountabilityApi } from './routes.tsx';
 import { seedPlan } from './demo.ts';
 import { commitmentAsCommentTarget } from './service.ts';
+import { accountabilitySearch } from './search.ts';
 import fr from './locales/fr.json' with { type: 'json' };
 import ar from './locales/ar.json' with { type: 'json' };
 import en from './locales/en.json' with { type: 'json' };
@@ -37,6 +38,7 @@ export const accountability: ModuleManifest = {
   ],
   pages: accountabilityPages,
   routes: accountabilityApi,
+  search: accountabilitySearch,
   access: {
     'GET /:locale/plans': 'public',
     'GET /:locale/plans.csv': 'public',

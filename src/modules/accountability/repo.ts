@@ -408,3 +408,30 @@ export function exportActionUpdatesPage(db: AnyDB, communeId: number, planId: nu
     .where('u.commune_id', '=', communeId).where('c.plan_id', '=', planId).where('u.id', '>', afterId)
     .orderBy('u.id').limit(limit).execute();
 }
+
+// ---------- Search (the platform-wide index) ----------
+
+/** Commitments (axes included) with what their public page shows, for the search index; by id, in id order. */
+export function searchCommitments(db: AnyDB, communeId: number, f: { afterId?: number; ids?: number[]; planId?: number; limit: number }) {
+  let q = adb(db).selectFrom('commitments as c')
+    .innerJoin('plans as p', (j) => j.onRef('p.id', '=', 'c.plan_id').onRef('p.commune_id', '=', 'c.commune_id'))
+    .select(['c.id', 'c.number', 'c.title', 'c.description', 'c.problem', 'c.budget_note', 'c.start_date', 'p.slug as plan_slug'])
+    .where('c.commune_id', '=', communeId);
+  if (f.afterId !== undefined) q = q.where('c.id', '>', f.afterId);
+  if (f.ids) q = q.where('c.id', 'in', f.ids.length ? f.ids : [-1]);
+  if (f.planId !== undefined) q = q.where('c.plan_id', '=', f.planId);
+  return q.orderBy('c.id').limit(f.limit).execute();
+}
+
+/** Actions with their commitment's public address, for the search index; by id, in id order. */
+export function searchActions(db: AnyDB, communeId: number, f: { afterId?: number; ids?: number[]; commitmentIds?: number[]; limit: number }) {
+  let q = adb(db).selectFrom('actions as a')
+    .innerJoin('commitments as c', (j) => j.onRef('c.id', '=', 'a.commitment_id').onRef('c.commune_id', '=', 'a.commune_id'))
+    .innerJoin('plans as p', (j) => j.onRef('p.id', '=', 'c.plan_id').onRef('p.commune_id', '=', 'c.commune_id'))
+    .select(['a.id', 'a.title', 'a.expected_result', 'a.start_date', 'c.number', 'c.title as commitment_title', 'p.slug as plan_slug'])
+    .where('a.commune_id', '=', communeId);
+  if (f.afterId !== undefined) q = q.where('a.id', '>', f.afterId);
+  if (f.ids) q = q.where('a.id', 'in', f.ids.length ? f.ids : [-1]);
+  if (f.commitmentIds) q = q.where('a.commitment_id', 'in', f.commitmentIds.length ? f.commitmentIds : [-1]);
+  return q.orderBy('a.id').limit(f.limit).execute();
+}

@@ -11,6 +11,7 @@ import type { CommentTarget, RelatedGroup } from '../../core/module.ts';
 import { relatedTo } from '../../core/registry.ts';
 import type { Cocreation } from './schema.ts';
 import * as repo from './repo.ts';
+import { indexCommitments } from './search.ts';
 import { adb } from './repo.ts';
 import {
   rollUp, planProgress, completionLevel, indicatorStatus, isLate, parseDecimal, actionProgress,
@@ -221,6 +222,7 @@ export async function createPlan(ctx: Ctx, p: NewPlan): Promise<number> {
         start_date: null, end_date: null, weight: null,
       }).execute();
     }
+    await indexCommitments(trx, ctx.commune.id, { planId: id });
     return { result: id, entityId: p.slug, after: { slug: p.slug, title: p.title } };
   });
 }
@@ -813,6 +815,7 @@ export async function createCommitment(ctx: Ctx, planSlug: string, c: Commitment
       sort: c.sort ?? 0, sample: c.sample ? 1 : 0,
     }).returning('id').executeTakeFirstOrThrow();
     await writeCommitmentLinks(ctx, trx, id, c, sdg);
+    await indexCommitments(trx, ctx.commune.id, { commitmentIds: [id] });
     return { result: id, entityId: id, after: { plan: planSlug, ...c } };
   });
 }
@@ -840,6 +843,7 @@ export async function updateCommitment(ctx: Ctx, planSlug: string, id: number, i
       start_date: c.startDate ?? null, end_date: c.endDate ?? null, weight: c.weight ?? null, sort: c.sort ?? before.sort, sample: c.sample ? 1 : 0,
     }).where('commune_id', '=', ctx.commune.id).where('id', '=', id).execute();
     await writeCommitmentLinks(ctx, trx, id, c, sdg);
+    await indexCommitments(trx, ctx.commune.id, { commitmentIds: [id] });
     return { result: undefined, entityId: id, before, after: c };
   });
 }
@@ -920,6 +924,7 @@ export async function createAction(ctx: Ctx, commitmentId: number, a: ActionInpu
       expected_result: JSON.stringify(a.expectedResult ?? {}), start_date: a.startDate ?? null, end_date: a.endDate ?? null,
       sort: a.sort ?? 0, sample: a.sample ? 1 : 0, created_at: iso(),
     }).returning('id').executeTakeFirstOrThrow();
+    await indexCommitments(trx, ctx.commune.id, { actionIds: [id] });
     return { result: id, entityId: id, after: { commitmentId, ...a } };
   });
 }
@@ -951,6 +956,7 @@ export async function updateAction(ctx: Ctx, planSlug: string, id: number, input
     // Rows of open cycles follow the action to its new department.
     await adb(trx).updateTable('matrix_rows').set({ institution_id: a.institutionId })
       .where('commune_id', '=', ctx.commune.id).where('action_id', '=', id).where('state', 'in', ['pending', 'returned']).execute();
+    await indexCommitments(trx, ctx.commune.id, { actionIds: [id] });
     return { result: before.commitment_id, entityId: id, before, after: a };
   });
 }

@@ -2,6 +2,7 @@ import type { ModuleManifest } from '../../core/module.ts';
 import { migrations } from './migrations.ts';
 import { governancePages } from './routes.tsx';
 import { seedGovernance } from './demo.ts';
+import { governanceSearch } from './search.ts';
 import fr from './locales/fr.json' with { type: 'json' };
 import ar from './locales/ar.json' with { type: 'json' };
 import en from './locales/en.json' with { type: 'json' };
@@ -24,6 +25,7 @@ export const governance: ModuleManifest = {
     { key: 'governance.adminEndorsements', path: '/admin/endorsements', order: 65, permission: 'governance.manage' },
   ],
   pages: governancePages,
+  search: governanceSearch,
   access: {
     'GET /:locale/bodies': 'public',
     'GET /:locale/bodies/:slug': 'public',

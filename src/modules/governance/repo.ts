@@ -98,3 +98,18 @@ export async function institutionInUse(db: GovDB, communeId: number, id: number)
   ]);
   return !!(g || m || e);
 }
+
+// ---------- Search (the platform-wide index) ----------
+
+/** Bodies with their public texts (description, decision titles), for the search index; by id, in id order. */
+export async function searchBodies(db: GovDB, communeId: number, f: { afterId?: number; ids?: number[]; limit: number }) {
+  let q = db.selectFrom('bodies as b').select(['b.id', 'b.slug', 'b.name', 'b.description']).where('b.commune_id', '=', communeId);
+  if (f.afterId !== undefined) q = q.where('b.id', '>', f.afterId);
+  if (f.ids) q = q.where('b.id', 'in', f.ids.length ? f.ids : [-1]);
+  const bodies = await q.orderBy('b.id').limit(f.limit).execute();
+  const decisions = bodies.length
+    ? await db.selectFrom('body_decisions').select(['body_id', 'title', 'decided_on']).where('commune_id', '=', communeId)
+      .where('body_id', 'in', bodies.map((b) => b.id)).orderBy('decided_on', 'desc').orderBy('id', 'desc').execute()
+    : [];
+  return bodies.map((b) => ({ ...b, decisions: decisions.filter((d) => d.body_id === b.id) }));
+}

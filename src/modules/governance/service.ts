@@ -6,6 +6,7 @@ import { TIME_ZONE } from '../../core/clock/index.ts';
 import type { BodyKind, DecisionRule, GovernanceTables, Outcome, Side } from './schema.ts';
 import { parityBreach, isCurrentOn, type SideCounts } from './parity.ts';
 import * as repo from './repo.ts';
+import { indexBody } from './search.ts';
 
 export { createInstitution, updateInstitution, listInstitutions, listInstitutionsByKind, getInstitutionForAdmin } from './institutions.ts';
 
@@ -128,6 +129,7 @@ export async function createBody(ctx: Ctx, b: BodyInput): Promise<number> {
       commune_id: ctx.commune.id, slug: b.slug, kind: b.kind, name: JSON.stringify(b.name), description: JSON.stringify(b.description ?? {}),
       parity: b.parity ? 1 : 0, decision_rule: b.decisionRule ?? 'consensus', sample: b.sample ? 1 : 0, sort: b.sort ?? 0,
     }).returning('id').executeTakeFirstOrThrow();
+    await indexBody(trx, ctx.commune.id, id);
     return { result: id, entityId: b.slug, after: b };
   });
 }
@@ -143,6 +145,7 @@ export async function updateBody(ctx: Ctx, id: number, u: BodyUpdate): Promise<v
       decision_rule: u.decisionRule ?? 'consensus', sample: u.sample ? 1 : 0, sort: u.sort ?? 0,
     }).where('commune_id', '=', ctx.commune.id).where('id', '=', id).execute();
     await assertParity(db, ctx, { id, parity: !!u.parity }, 'governance.parityEnable');
+    await indexBody(trx, ctx.commune.id, id);
     return { result: undefined, entityId: before.slug, before: toBody(before), after: { ...u, slug: before.slug } };
   });
 }
@@ -220,6 +223,7 @@ export async function recordDecision(ctx: Ctx, bodyId: number, d: DecisionInput)
       commune_id: ctx.commune.id, body_id: bodyId, decided_on: d.decidedOn, title: JSON.stringify(d.title), outcome: d.outcome,
       notes: JSON.stringify(d.notes ?? {}), sample: d.sample ? 1 : 0,
     }).returning('id').executeTakeFirstOrThrow();
+    await indexBody(trx, ctx.commune.id, bodyId);
     return { result: id, entityId: id, after: { body: body.slug, ...d } };
   });
 }

@@ -18,6 +18,7 @@ import { open311Routes } from './open311/routes.ts';
 import { dashboardPages } from './dashboards/routes.tsx';
 import { dashboardMigrations } from './dashboards/migrations.ts';
 import { extraCatalogs } from './dashboards/catalogs.ts';
+import { requestsSearch } from './search.ts';
 
 const LEAFLET_DIST = path.join(path.dirname(createRequire(import.meta.url).resolve('leaflet/package.json')), 'dist');
 
@@ -66,6 +67,7 @@ export const requests: ModuleManifest = {
     await app.register(dashboardPages);
   },
   routes: rootRoutes,
+  search: requestsSearch,
   access: {
     // Reporting, the public list, its exports and map, a request's page: anyone.
     'GET /:locale/requests/new': 'public',

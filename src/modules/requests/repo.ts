@@ -294,3 +294,20 @@ export function overdueToEscalate(db: RqDB, communeId: number, today: string, li
     .where('commune_id', '=', communeId).where('status', 'in', OPEN_STATUSES).where('due_on', '<', today).where('escalated_at', 'is', null)
     .orderBy('due_on').limit(limit).execute();
 }
+
+// ---------- Search (the platform-wide index) ----------
+
+/**
+ * Requests with the public text their page shows (description, address, the last public answer, the
+ * referral) and their category's name, for the search index; by id, in id order. Never the reporter's
+ * name, email or phone: they are not selected.
+ */
+export function searchRequests(db: RqDB, communeId: number, f: { afterId?: number; ids?: number[]; limit: number }) {
+  let q = db.selectFrom('requests as r')
+    .innerJoin('request_categories as c', (j) => j.onRef('c.id', '=', 'r.category_id').onRef('c.commune_id', '=', 'r.commune_id'))
+    .select(['r.id', 'r.reference', 'r.description', 'r.address', 'r.public_note', 'r.referral', 'r.created_at', 'c.name as category_name'])
+    .where('r.commune_id', '=', communeId);
+  if (f.afterId !== undefined) q = q.where('r.id', '>', f.afterId);
+  if (f.ids) q = q.where('r.id', 'in', f.ids.length ? f.ids : [-1]);
+  return q.orderBy('r.id').limit(f.limit).execute();
+}

@@ -11,6 +11,7 @@ import { iso } from '../../core/clock/index.ts';
 import { randomToken } from '../../core/auth/passwords.ts';
 import { can } from '../../core/auth/roles.ts';
 import { rq, type RqDB, type ListFilters } from './repo.ts';
+import { indexRequest } from './search.ts';
 import * as repo from './repo.ts';
 import { newTrackingCode, trackingHash, referencePrefix, formatReference } from './codes.ts';
 import { areaOf, boxAround, distanceMeters, type Point } from './geo.ts';
@@ -304,6 +305,7 @@ export async function submitRequest(ctx: Ctx, input: ReportFields, opts: SubmitO
       await db.insertInto('request_photos').values({ commune_id: ctx.commune.id, request_id: id, file_id: f.id, kind: 'report', hidden: 0, created_at: at }).execute();
     }
     await addEvent(db, ctx, id, 'submitted', true, { data: { channel: opts.channel }, at });
+    await indexRequest(trx, ctx.commune.id, id);
     if (report.email) {
       const token = randomToken(24);
       await db.insertInto('request_followers').values({

@@ -15,6 +15,7 @@ import { addEvent, dueDay, MAX_PHOTO_BYTES } from './service.ts';
 import { notifyFollowers, mailConfirmFollow, mailEscalation, type PublicChange } from './notify.ts';
 import { trackingHash, looksLikeTrackingCode, normalizeReference, newTrackingCode } from './codes.ts';
 import { OPEN_STATUSES, REJECT_REASONS, type Status } from './schema.ts';
+import { indexRequest } from './search.ts';
 
 export const FEEDBACK_DAYS = 30;
 const DAY_MS = 86_400_000;
@@ -86,6 +87,7 @@ async function staffAction(ctx: Ctx, reference: string, action: string, change: 
     const out = await change(db, r, now);
     if (out.event) await addEvent(db, ctx, r.id, out.event.kind, out.event.public, { body: out.event.body, data: out.event.data, at: iso(now) });
     if (out.notify) await notifyFollowers(trx, ctx, r, out.notify, { skipEmail: ctx.actor?.email });
+    await indexRequest(trx, ctx.commune.id, r.id);
     const updated = (await repo.findFull(db, ctx.commune.id, { id: r.id }))!;
     return { result: updated, entityId: r.reference, before: { status: r.status }, after: out.after ?? { status: updated.status } };
   });
@@ -363,6 +365,7 @@ export async function rule(ctx: Ctx, reference: string, input: unknown): Promise
     }
     await db.updateTable('requests').set(set as any).where('commune_id', '=', ctx.commune.id).where('id', '=', r.id).execute();
     await addEvent(db, ctx, r.id, 'ruled', true, { body: data.ruling, data: { decision: data.decision }, at });
+    await indexRequest(trx, ctx.commune.id, r.id);
     await notifyFollowers(db, ctx, r, { kind: `ruled_${data.decision}`, note: data.ruling });
     return { result: r.reference, entityId: r.reference, after: { decision: data.decision } };
   });

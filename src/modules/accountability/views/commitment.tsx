@@ -121,7 +121,7 @@ export function CommitmentPage({ data, thread }: { data: CommitmentPageData; thr
         {c.actions.length === 0 ? <p>{t('plans.noActions')}</p> : (
           <ol class="timeline">
             {c.actions.map((a) => (
-              <li>
+              <li id={`action-${a.id}`}>
                 <p><strong><Tr value={a.title} /></strong>{a.sample && <> <SampleBadge /></>}</p>
                 <p><StatusBadge status={a.status} /> <ProgressBar value={a.progress} />{a.late && <> <LateBadge /></>}</p>
                 <p class="muted">
