@@ -310,6 +310,7 @@ const SAMPLES: Record<string, Make> = {
   'GET /static/vendor/leaflet/*': () => '/static/vendor/leaflet/leaflet.css',
   'GET /open311/v2/:file': () => '/open311/v2/services.json',
   'GET /open311/v2/services/:file': (f) => `/open311/v2/services/${f.categorySlug}.json`,
+  'GET /open311/v2/service/:file': (f) => `/open311/v2/service/${f.categorySlug}.xml`,
   'GET /open311/v2/requests/:file': (f) => `/open311/v2/requests/${f.requestRef}.json`,
   'GET /open311/v2/tokens/:file': (f) => `/open311/v2/tokens/${f.open311Token}.json`,
   'POST /open311/v2/:file': () => '/open311/v2/requests.json',
@@ -317,7 +318,7 @@ const SAMPLES: Record<string, Make> = {
 
 /** Every concrete Open311 read (the `:file` routes serve several documents). */
 export function open311Paths(f: Fixtures): string[] {
-  return ['discovery', 'services', 'requests', `services/${f.categorySlug}`, `requests/${f.requestRef}`]
+  return ['discovery', 'services', 'requests', 'servicerequestupdates', `services/${f.categorySlug}`, `service/${f.categorySlug}`, `requests/${f.requestRef}`]
     .flatMap((x) => [`/open311/v2/${x}.json`, `/open311/v2/${x}.xml`]);
 }
 
