@@ -175,7 +175,7 @@ function photosOf(ctx: Ctx, body: Record<string, unknown>): Photo[] {
     const files = (Array.isArray(v) ? v : [v]).filter(isUpload);
     if (!files.length) continue;
     const m = PHOTO_FIELD.exec(name);
-    if (!m) fail(400, ctx.t('requests.open311.errors.fileField', { name: name.slice(0, 60) }));
+    if (!m) fail(400, `${name.slice(0, 60)}: ${ctx.t('requests.open311.errors.fileField')}`);
     const order = (m![1] === 'media' ? 0 : 1000) + Number(m![2] ?? 0);
     for (const upload of files) if (upload.filename !== '' || upload.data.length > 0) out.push({ name, upload, order });
   }
@@ -197,7 +197,7 @@ function paging(ctx: Ctx, query: Record<string, unknown>): repo.Page {
   const size = Math.min(positive(ctx, 'page_size', query.page_size) ?? MAX_RESULTS, MAX_RESULTS);
   const page = positive(ctx, 'page', query.page) ?? 1;
   const offset = (page - 1) * size;
-  if (offset > MAX_OFFSET) fail(400, ctx.t('requests.open311.errors.pageTooFar', { max: MAX_OFFSET }));
+  if (offset >= MAX_OFFSET) fail(400, ctx.t('requests.open311.errors.pageTooFar', { max: MAX_OFFSET }));
   return { limit: size, offset };
 }
 
