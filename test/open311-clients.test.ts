@@ -324,6 +324,7 @@ describe('updates: FixMyStreet follows and comments on requests', () => {
     const page = await new Client(t.url).get(`/fr/requests/${ref}`);
     assert.ok(page.text.includes('Le bac est de nouveau plein'));
     assert.ok(page.text.includes('Message d’un habitant'));
+    assert.ok((await new Client(t.url).get(`/ar/requests/${ref}`)).text.includes('رسالة من أحد السكان'), 'in Arabic too');
 
     // A retry (the answer was lost): the same update_id, nothing written.
     const events = async () => Number((await db.selectFrom('request_events').select((eb) => eb.fn.countAll<number>().as('n')).where('commune_id', '=', t.commune.id).executeTakeFirstOrThrow()).n);
@@ -372,6 +373,18 @@ describe('updates: FixMyStreet follows and comments on requests', () => {
     const bad = await fmsMultipart('servicerequestupdates.json', { service_request_id: ref, description: 'x' }, { photo1: jpeg, photo2: Buffer.from('not an image') });
     assert.equal(bad.status, 400);
     assert.match(bad.json()[0].description, /^photo2: /, 'the photo that failed, by its parameter');
+    // Odd input is a 4xx with the error list, never a 500.
+    const odd: Record<string, string | string[]>[] = [
+      { service_request_id: [ref, ref], description: ['a', 'b'], status: ['open', 'closed'] },
+      { service_request_id: 'x'.repeat(500), description: 'x' },
+      { service_request_id: ref, description: 'x', update_id: ['a', 'b'], email: ['a@b.ma', 'c'] },
+      { service_request_id: ref, description: '\u202e\ud800', status: ' in progress ' },
+    ];
+    for (const fields of odd) {
+      const res = await fmsPost('servicerequestupdates.xml', fields);
+      assert.ok([200, 400, 404].includes(res.status), `${JSON.stringify(fields).slice(0, 80)} → ${res.status} ${res.text.slice(0, 200)}`);
+      if (res.status !== 200) assert.ok(Array.isArray(res.perl().error));
+    }
     for (const bad of ['page_size=0', 'page_size=x', 'page=-1', 'start_date=yesterday', 'page=200&page_size=1000']) {
       assert.equal((await get(`servicerequestupdates.json?${bad}`)).status, 400, bad);
     }
