@@ -240,7 +240,8 @@ describe('POST requests', () => {
     const db = rq(t.database.db);
     const count = async () => Number((await db.selectFrom('requests').select((eb) => eb.fn.countAll<number>().as('n')).where('commune_id', '=', t.commune.id).executeTakeFirstOrThrow()).n);
     const before = await count();
-    await error(base({ service_code: 'no-such-service' }), 400, /service_code.*no-such-service/);
+    // An unknown service is 404, as GeoReport v2 lists it for POST Service Request.
+    await error(base({ service_code: 'no-such-service' }), 404, /service_code.*no-such-service/);
     await error(base({ service_code: '' }), 400, /service_code/);
     const { lat: _l, long: _g, ...noPlace } = base();
     await error(noPlace, 400, /lat.*long.*address_string/);

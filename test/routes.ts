@@ -110,7 +110,7 @@ export async function personalValues(fx: Fixtures): Promise<Map<string, string>>
 
 /** Every concrete Open311 read (the `:file` routes serve several documents). */
 export function open311Paths(f: Fixtures): string[] {
-  return ['discovery', 'services', 'requests', `services/${f.categorySlug}`, `requests/${f.requestRef}`]
+  return ['discovery', 'services', 'requests', 'servicerequestupdates', `services/${f.categorySlug}`, `service/${f.categorySlug}`, `requests/${f.requestRef}`]
     .flatMap((x) => [`/open311/v2/${x}.json`, `/open311/v2/${x}.xml`]);
 }
 

@@ -2,14 +2,18 @@ import type { Config } from '../../config.ts';
 import type { Commune } from '../tenancy/index.ts';
 
 /**
- * The public address of a commune's pages, for absolute links (feeds, Open311 `media_url`, `hreflang`, mails): its
- * first configured host name with the scheme and port of `BASE_URL`, else `BASE_URL` itself. Never the request's
- * `Host` or `X-Forwarded-Host`: those are the client's to choose, and a cached answer built from them would send
- * every later visitor to the address one request chose.
+ * Where absolute links to a commune's pages point (discovery URLs, `media_url`, any link an answer
+ * carries away from the request that asked): the commune's own first host name, with the scheme and
+ * port of BASE_URL, or BASE_URL itself when the commune has no host of its own. Never the Host or
+ * X-Forwarded-Host of the request: those are the client's to choose, and an answer built from them
+ * would be kept by the anonymous page cache (which keys on commune, locale and URL only) and handed
+ * to every later visitor.
  */
-export function publicOrigin(config: Pick<Config, 'baseUrl'>, commune: Pick<Commune, 'hosts'>): string {
-  const host = commune.hosts[0];
+export function publicOrigin(config: Pick<Config, 'baseUrl'>, commune?: Pick<Commune, 'hosts'> | null): string {
+  const host = commune?.hosts[0];
   if (!host) return config.baseUrl;
-  const base = new URL(config.baseUrl);
+  let base: URL;
+  try { base = new URL(config.baseUrl); } catch { return config.baseUrl; }
+  if (base.hostname === host.toLowerCase()) return base.origin;
   return `${base.protocol}//${host}${base.port ? `:${base.port}` : ''}`;
 }

@@ -132,6 +132,7 @@ const fixtures: ModuleFixtures = {
     'GET /static/vendor/leaflet/*': () => '/static/vendor/leaflet/leaflet.css',
     'GET /open311/v2/:file': () => '/open311/v2/services.json',
     'GET /open311/v2/services/:file': (f) => `/open311/v2/services/${f.categorySlug}.json`,
+    'GET /open311/v2/service/:file': (f) => `/open311/v2/service/${f.categorySlug}.xml`,
     'GET /open311/v2/requests/:file': (f) => `/open311/v2/requests/${f.requestRef}.json`,
     'GET /open311/v2/tokens/:file': (f) => `/open311/v2/tokens/${f.open311Token}.json`,
     'POST /open311/v2/:file': () => '/open311/v2/requests.json',

@@ -15,6 +15,7 @@ import en from './locales/en.json' with { type: 'json' };
 import { mergeCatalogs } from '../../core/i18n/index.ts';
 // Open311 and the public dashboards (issue 4, part 2): routes, strings, summary-table migration.
 import { open311Routes } from './open311/routes.ts';
+import { open311Migrations } from './open311/migrations.ts';
 import { dashboardPages } from './dashboards/routes.tsx';
 import { dashboardMigrations } from './dashboards/migrations.ts';
 import { extraCatalogs } from './dashboards/catalogs.ts';
@@ -31,7 +32,7 @@ async function rootRoutes(app: FastifyInstance) {
 
 export const requests: ModuleManifest = {
   name: 'requests',
-  migrations: { ...migrations, ...dashboardMigrations },
+  migrations: { ...migrations, ...dashboardMigrations, ...open311Migrations },
   permissions: {
     // Answer the requests of one's own department or operator (scoped by institution).
     'requests.handle': ['department_staff', 'operator_staff'],
@@ -149,6 +150,7 @@ export const requests: ModuleManifest = {
     'GET /static/vendor/leaflet/*': 'public',
     'GET /open311/v2/:file': 'public',
     'GET /open311/v2/services/:file': 'public',
+    'GET /open311/v2/service/:file': 'public',
     'GET /open311/v2/requests/:file': 'public',
     'GET /open311/v2/tokens/:file': 'public',
     'POST /open311/v2/:file': 'capability',

@@ -296,8 +296,15 @@ export async function requestPages(app: FastifyInstance) {
       const r = await repo.findFull(rq(req.ctx.db), req.commune.id, { id: p.request_id });
       if (!r || !req.actor || !svc.canViewFile(req.ctx, r.institution_id)) throw new NotFoundError();
     }
-    return reply.type(p.mime).header('cache-control', p.hidden ? PRIVATE : 'public, max-age=86400')
-      .header('content-disposition', 'inline').send(openStoredFile(cfg().dataDir, req.commune.id, p));
+    // Public photos: five minutes in shared caches, then revalidated by their ETag, so that a photo moderation hides
+    // leaves them within minutes (a day-long shared cache kept it a day); hidden ones, for staff, in no cache.
+    if (p.hidden) reply.header('cache-control', PRIVATE);
+    else {
+      const etag = `"${p.sha256}"`;
+      reply.header('cache-control', 'public, max-age=300, must-revalidate').header('etag', etag);
+      if (req.headers['if-none-match'] === etag) return reply.code(304).send();
+    }
+    return reply.type(p.mime).header('content-disposition', 'inline').send(openStoredFile(cfg().dataDir, req.commune.id, p));
   });
 }
 

@@ -331,11 +331,13 @@ export async function submitOnBehalf(ctx: Ctx, input: ReportFields, photos: Uplo
   return submitRequest(ctx, input, { channel, photos });
 }
 
-export async function addEvent(db: RqDB, ctx: Ctx, requestId: number, kind: string, isPublic: boolean, e: { body?: string | null; data?: Record<string, unknown>; at?: string } = {}) {
-  await db.insertInto('request_events').values({
+/** Appends an event to a request's timeline; returns its id (Open311's `update_id` for public ones). */
+export async function addEvent(db: RqDB, ctx: Ctx, requestId: number, kind: string, isPublic: boolean, e: { body?: string | null; data?: Record<string, unknown>; at?: string } = {}): Promise<number> {
+  const { id } = await db.insertInto('request_events').values({
     commune_id: ctx.commune.id, request_id: requestId, at: e.at ?? iso(ctx.clock.now()), kind, public: isPublic ? 1 : 0,
     actor_id: ctx.actor?.userId || null, body: e.body ?? null, data: JSON.stringify(e.data ?? {}),
-  }).execute();
+  }).returning('id').executeTakeFirstOrThrow();
+  return id;
 }
 
 // ---------- Public reads ----------

@@ -2,9 +2,11 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import type { Ctx } from '../../../core/service.ts';
 import { AppError } from '../../../core/http/errors.ts';
 import { limited } from '../../../core/http/form-route.ts';
+import { publicOrigin } from '../../../core/http/origin.ts';
 import { tr } from '../../../core/i18n/index.ts';
 import { toXml, type XmlValue } from './xml.ts';
 import * as o311 from './service.ts';
+import { MAX_PHOTOS } from '../service.ts';
 
 /**
  * Open311 GeoReport v2 under /open311/v2/: every endpoint in `.json` and `.xml`, errors as the
@@ -17,6 +19,8 @@ type Format = 'json' | 'xml';
 
 const ITEMS: Record<string, string> = {
   services: 'service', service_requests: 'request', errors: 'error', attributes: 'attribute', values: 'value', endpoints: 'endpoint', formats: 'format',
+  // FixMyStreet's extension: GET answers `service_requests_updates`, POST `service_request_updates` (as its own tests do).
+  service_requests_updates: 'request_update', service_request_updates: 'request_update',
 };
 
 /** `services.json` → { name: 'services', format: 'json' }; no known extension → format null. */
@@ -55,11 +59,8 @@ function contextOf(req: FastifyRequest): Ctx {
   return { ...base, commune, actor: null };
 }
 
-/** Where links (photos) point: the host asked, or the chosen commune's own host. */
-function originOf(req: FastifyRequest, ctx: Ctx): string {
-  if (ctx.commune.id === req.commune.id) return `${req.protocol}://${req.host}`;
-  return ctx.commune.hosts[0] ? `${req.protocol}://${ctx.commune.hosts[0]}` : req.server.appConfig.baseUrl;
-}
+/** Where links (the discovery's, photos') point: the commune's configured host, never the Host the client sent. */
+const originOf = (req: FastifyRequest, ctx: Ctx): string => publicOrigin(req.server.appConfig, ctx.commune);
 
 /** The key that signs tokens: derived from the installation's cookie secret, read once. */
 function tokenSecret(app: FastifyInstance) {
@@ -82,6 +83,8 @@ export const open311Routes: FastifyPluginAsync = async (app) => {
       if (err instanceof o311.Open311Error) return sendErrors(reply, format, err.status, err.errors);
       const status: number = err instanceof AppError ? err.status : typeof err.statusCode === 'number' ? err.statusCode : 500;
       if (status === 429) return sendErrors(reply, format, 429, [{ code: 429, description: req.t('errors.rateLimited', err.params ?? {}) }]);
+      // More files than the multipart parser takes (a client sending many photos): said as the photo limit it is.
+      if (err?.code === 'FST_FILES_LIMIT') return sendErrors(reply, format, 400, [{ code: 400, description: `media: ${req.t('requests.errors.tooManyPhotos', { max: MAX_PHOTOS })}` }]);
       if (status >= 400 && status < 500) {
         // Malformed bodies, unsupported media types, bodies too large: the client's request is bad.
         const code = status === 403 || status === 404 ? status : 400;
@@ -110,14 +113,20 @@ export const open311Routes: FastifyPluginAsync = async (app) => {
       }
       if (name === 'services') return send(reply, format, 200, 'services', await o311.services(ctx));
       if (name === 'requests') return send(reply, format, 200, 'service_requests', await o311.findRequests(ctx, req.query as Record<string, unknown>, { origin: originOf(req, ctx) }));
+      if (name === 'servicerequestupdates') {
+        return send(reply, format, 200, 'service_requests_updates', await o311.findUpdates(ctx, req.query as Record<string, unknown>, { origin: originOf(req, ctx) }));
+      }
       throw notFound(req);
     });
 
-    api.get<{ Params: { file: string } }>('/services/:file', async (req, reply) => {
+    const serviceDefinition = async (req: FastifyRequest<{ Params: { file: string } }>, reply: FastifyReply) => {
       const { name, format } = split(req.params.file);
       if (!format) throw notFound(req);
       return send(reply, format, 200, 'service_definition', await o311.serviceDefinition(contextOf(req), name));
-    });
+    };
+    api.get<{ Params: { file: string } }>('/services/:file', serviceDefinition);
+    // The singular, as some clients (the `open311` library) write it.
+    api.get<{ Params: { file: string } }>('/service/:file', serviceDefinition);
 
     api.get<{ Params: { file: string } }>('/requests/:file', async (req, reply) => {
       const { name, format } = split(req.params.file);
@@ -136,10 +145,11 @@ export const open311Routes: FastifyPluginAsync = async (app) => {
     // Acknowledged only once the request's transaction has committed (SQLite synchronous=FULL).
     api.post<{ Params: { file: string } }>('/:file', limited(app.appConfig, POST_LIMIT), async (req, reply) => {
       const { name, format } = split(req.params.file);
-      if (!format || name !== 'requests') throw notFound(req);
+      if (!format || (name !== 'requests' && name !== 'servicerequestupdates')) throw notFound(req);
       const ctx = contextOf(req);
       // Parameters in the body, as the specification says; some clients put api_key in the query string.
       const body = { ...(req.query as Record<string, unknown>), ...(req.body && typeof req.body === 'object' ? req.body as Record<string, unknown> : {}) };
+      if (name === 'servicerequestupdates') return send(reply, format, 200, 'service_request_updates', await o311.submitUpdate(ctx, body));
       return send(reply, format, 200, 'service_requests', await o311.submit(ctx, { body, secret: await secretOf(ctx) }));
     });
   }, { prefix: OPEN311_PREFIX });
