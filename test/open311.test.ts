@@ -2,7 +2,7 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import sharp from 'sharp';
-import { startApp, Client, PG_URL, type TestApp } from './helpers.ts';
+import { startApp, Client, type TestApp } from './helpers.ts';
 import { sha256 } from '../src/core/auth/passwords.ts';
 import { iso } from '../src/core/clock/index.ts';
 import { rq } from '../src/modules/requests/repo.ts';
@@ -353,7 +353,7 @@ describe('POST requests', () => {
   });
 
   test('`npx commune apikey add` prints a key that submits', async () => {
-    const env = { ...process.env, DATA_DIR: t.config.dataDir, DATABASE_URL: PG_URL ?? '', DATABASE_SCHEMA: t.config.databaseSchema ?? '', LOG_LEVEL: 'silent' };
+    const env = { ...process.env, DATA_DIR: t.config.dataDir, DATABASE_URL: t.config.databaseUrl ?? '', DATABASE_SCHEMA: t.config.databaseSchema ?? '', LOG_LEVEL: 'silent' };
     const out = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'apikey', 'add', '--name', 'Application mobile'], { env, encoding: 'utf8' });
     assert.equal(out.status, 0, out.stderr);
     const key = out.stdout.match(/co_[A-Za-z0-9_-]+/)?.[0];
