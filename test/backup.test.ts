@@ -173,9 +173,12 @@ test(`backup while the server accepts writes is a consistent snapshot, and a res
     const after = await dst.open();
     try {
       const now2 = await tableCounts(after);
-      const grew: Record<string, number> = { requests: 1, request_events: 1, audit_log: 1 };
+      // The new request is searchable (its doc is written in the submission's transaction); the FTS5 index's
+      // own shadow tables grow by what its segment merging decides, so only the doc count is exact.
+      const grew: Record<string, number> = { requests: 1, request_events: 1, audit_log: 1, search_docs: 1 };
       for (const [table, n] of Object.entries(counts)) {
-        if (table === 'request_stats') assert.ok(now2[table] - n === 0 || now2[table] - n === 1, table);
+        if (/^search_fts_/.test(table)) assert.ok(now2[table] >= n, table);
+        else if (table === 'request_stats') assert.ok(now2[table] - n === 0 || now2[table] - n === 1, table);
         else assert.equal(now2[table], n + (grew[table] ?? 0), `${table}: rows after serving`);
       }
       const s2 = await snapshotOf(after, run);
