@@ -375,6 +375,48 @@ test('a duplicate is merged: its followers move to the original, and are told', 
   assert.ok(mails.some((m: any) => m.to_addr === follower.email && m.subject.includes(dup.reference) && m.subject.includes(original.reference)), 'followers are told of the merge');
 });
 
+test('a duplicate merge is scoped: no staff member merges into another institution’s request, nothing written when refused', async () => {
+  const db = t.database.db.withTables<any>();
+  const works = await signedIn('department_staff', 'travaux');
+  const operator = await signedIn('operator_staff', 'operateur-proprete');
+  const admin = await staff('admin');
+  // A works request, and a waste request (the cleaning operator's), each with a follower who gets mail.
+  const ours = await fileRequest({ description: 'CHEZ-NOUS', email: 'reporter.ours@example.org' });
+  const theirs = await svc.submitRequest(await anon(), { category: 'dechets', district: 'medina', description: 'CHEZ-EUX', email: 'reporter.theirs@example.org', q_probleme: 'bac-plein' }, { channel: 'web' });
+  // A works request an admin merged into the operator's request: a chain that ends in another institution.
+  const chained = await fileRequest({ description: 'CHAINE' });
+  await wf.reject(admin.ctx, chained.reference, { reason: 'duplicate', duplicate_of: theirs.reference });
+
+  const snapshot = async () => {
+    const rows = await db.selectFrom('requests').select(['id', 'reference', 'status', 'duplicate_of_id', 'updated_at']).where('reference', 'in', [ours.reference, theirs.reference]).orderBy('id').execute();
+    const ids = rows.map((r: any) => r.id);
+    return {
+      rows,
+      events: await db.selectFrom('request_events').select(['request_id', 'kind']).where('request_id', 'in', ids).orderBy('id').execute(),
+      followers: await db.selectFrom('request_followers').select(['request_id', 'email']).where('request_id', 'in', ids).orderBy('id').execute(),
+      mails: Number((await db.selectFrom('outbox').select((eb: any) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow() as any).n),
+      audit: Number((await db.selectFrom('audit_log').select((eb: any) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow() as any).n),
+    };
+  };
+  const before = await snapshot();
+  for (const [who, reference, into] of [[works, ours.reference, theirs.reference], [works, ours.reference, chained.reference], [operator, theirs.reference, ours.reference]] as const) {
+    await who.c.get(`/fr/admin/requests/${reference}`);
+    const res = await who.c.post(`/fr/admin/requests/${reference}/answer`, { status: 'rejected', reason: 'duplicate', duplicate_of: into });
+    assert.equal(res.status, 403, `${reference} into ${into}: refused`);
+    assert.deepEqual(await snapshot(), before, `${reference} into ${into}: nothing written (no event, no mail, no follower moved, no audit entry)`);
+  }
+  // The service says the same to any caller.
+  await assert.rejects(wf.reject(await as(works.id), ours.reference, { reason: 'duplicate', duplicate_of: theirs.reference }), ForbiddenError);
+  assert.deepEqual(await snapshot(), before);
+
+  // Within its own institution the merge still works, through the form.
+  const other = await fileRequest({ description: 'AUTRE-CHEZ-NOUS' });
+  await works.c.get(`/fr/admin/requests/${other.reference}`);
+  const ok = await works.c.post(`/fr/admin/requests/${other.reference}/answer`, { status: 'rejected', reason: 'duplicate', duplicate_of: ours.reference });
+  assert.equal(ok.status, 303);
+  assert.equal((await rowOf(other.reference)).duplicate_of_id, (await rowOf(ours.reference)).id);
+});
+
 test('mail through a real SMTP server: confirmation, every public change, unsubscribe and follow confirmation by the buttons behind their links', async () => {
   const smtp = await startSmtp();
   try {

@@ -175,7 +175,14 @@ export async function reject(ctx: Ctx, reference: string, input: unknown) {
     if (data.reason === 'duplicate') {
       target = await repo.findFull(db, ctx.commune.id, { reference: normalizeReference(data.duplicate_of) });
       // Merging into a request that was itself merged goes to the one it was merged into.
-      for (let i = 0; target?.duplicate_of_id && i < 10; i++) target = await repo.findFull(db, ctx.commune.id, { id: target.duplicate_of_id });
+      // The merge writes on the target (a public event, its followers' mail, the duplicate's followers
+      // moved in): like every staff action, only on a request of the actor's own institution, each
+      // step of the chain included. Refused before anything is written.
+      for (let i = 0; target; i++) {
+        if (!canHandle(ctx, target.institution_id)) throw new ForbiddenError();
+        if (!target.duplicate_of_id || i >= 10) break;
+        target = await repo.findFull(db, ctx.commune.id, { id: target.duplicate_of_id });
+      }
       if (!target) throw new RuleError('requests.errors.unknownReference', {}, 'duplicate_of');
       if (target.id === r.id) throw new RuleError('requests.errors.selfDuplicate', {}, 'duplicate_of');
     }
