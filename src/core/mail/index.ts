@@ -10,10 +10,17 @@ export interface OutgoingMail {
 
 /** Queues a message in the outbox, inside the caller's transaction: it goes only if the change commits. */
 export async function queueMail(trx: AnyDB, m: OutgoingMail): Promise<void> {
-  await trx.insertInto('outbox').values({
+  await queueMails(trx, [m]);
+}
+
+/** Queues several messages in one statement (a change told to every follower), inside the caller's transaction. */
+export async function queueMails(trx: AnyDB, mails: OutgoingMail[]): Promise<void> {
+  if (!mails.length) return;
+  const at = iso();
+  await trx.insertInto('outbox').values(mails.map((m) => ({
     commune_id: m.communeId, to_addr: m.to, subject: m.subject, body_text: m.text, list_unsubscribe: m.unsubscribe ?? null,
-    status: 'pending', attempts: 0, created_at: iso(),
-  }).execute();
+    status: 'pending', attempts: 0, created_at: at,
+  }))).execute();
 }
 
 export function createTransport(smtpUrl: string | undefined): Transporter {

@@ -1,6 +1,6 @@
 import type { AnyDB } from '../../core/db/index.ts';
 import type { Ctx } from '../../core/service.ts';
-import { queueMail } from '../../core/mail/index.ts';
+import { queueMail, queueMails } from '../../core/mail/index.ts';
 import { tr, parseTranslated, type Locale, type T, type Translated } from '../../core/i18n/index.ts';
 import { rq } from './repo.ts';
 import * as repo from './repo.ts';
@@ -9,9 +9,9 @@ const link = (ctx: Ctx, locale: string, path: string) => `${ctx.config.baseUrl}/
 
 interface RequestRef { id: number; reference: string; category_id: number }
 
-async function categoryName(trx: AnyDB, ctx: Ctx, categoryId: number, locale: Locale): Promise<string> {
+async function categoryNames(trx: AnyDB, ctx: Ctx, categoryId: number): Promise<Translated> {
   const c = await repo.findCategory(rq(trx), ctx.commune.id, { id: categoryId });
-  return c ? tr(parseTranslated(c.name), locale) : '';
+  return c ? parseTranslated(c.name) : {};
 }
 
 /** A follower's mail: its text with the footer (the link that stops such mail, the signature), and that link for List-Unsubscribe. */
@@ -58,23 +58,24 @@ export interface PublicChange {
  * person who made it. Called inside the change's transaction: no change, no mail.
  */
 export async function notifyFollowers(trx: AnyDB, ctx: Ctx, r: RequestRef, change: PublicChange, opts: { skipReporter?: boolean; skipEmail?: string } = {}) {
-  const followers = await repo.confirmedFollowers(rq(trx), ctx.commune.id, r.id);
   const skip = opts.skipEmail?.trim().toLowerCase();
-  for (const f of followers) {
-    if (opts.skipReporter && f.is_reporter) continue;
-    if (skip && f.email_normalized === skip) continue;
+  const followers = (await repo.confirmedFollowers(rq(trx), ctx.commune.id, r.id))
+    .filter((f) => !(opts.skipReporter && f.is_reporter) && !(skip && f.email_normalized === skip));
+  if (!followers.length) return;
+  // One read of the category and one insert, however many followers.
+  const category = await categoryNames(trx, ctx, r.category_id);
+  await queueMails(trx, followers.map((f) => {
     const t = ctx.tFor(f.locale);
-    const loc = f.locale as Locale;
     const what = t(`requests.mail.change.${change.kind}`, { other: change.other ?? '', status: change.status ? t(`requests.status.${change.status}`) : '' });
-    await queueMail(trx, {
+    return {
       communeId: ctx.commune.id, to: f.email,
       subject: t('requests.mail.changeSubject', { reference: r.reference, what }),
       ...followerMail(t, ctx, f.locale, f.token, t('requests.mail.changeBody', {
-        reference: r.reference, category: await categoryName(trx, ctx, r.category_id, loc), what,
+        reference: r.reference, category: tr(category, f.locale as Locale), what,
         link: link(ctx, f.locale, `/requests/${r.reference}`),
       }) + (change.note ? `\n\n${change.note}` : '')),
-    });
-  }
+    };
+  }));
 }
 
 /** To the head of a department or operator: the requests past their deadline, once each. */

@@ -47,23 +47,27 @@ export async function staffFile(ctx: Ctx, reference: string) {
 }
 
 /**
- * Refuses (401/403, or 404 for an unknown reference) before any input is read: a refused caller learns
- * nothing of the form and changes nothing. The action re-checks inside its transaction.
+ * The request a staff action is about, loaded once and authorised once: refuses (401/403, or 404 for
+ * an unknown reference) before any input is read, so a refused caller learns nothing of the form and
+ * changes nothing. The row is then passed down; the action's writes are guarded by the state it read
+ * (`transition`, `touch`), so a change made meanwhile by someone else refuses the action instead of
+ * being overwritten.
  */
-async function authorizeHandler(ctx: Ctx, reference: string): Promise<void> {
+async function handledRequest(ctx: Ctx, reference: string): Promise<FullRequestRow> {
   if (!ctx.actor) throw new UnauthenticatedError();
   const r = await loadByReference(rq(ctx.db), ctx, reference);
   authorize(ctx, 'requests.handle', { institutionId: r.institution_id });
+  return r;
 }
 
 /** The staff file's answer form: the new status names the action. */
-export async function answer(ctx: Ctx, reference: string, input: Record<string, unknown>, photo?: Upload) {
-  await authorizeHandler(ctx, reference);
+export async function answer(ctx: Ctx, reference: string, input: Record<string, unknown>, photo?: Upload): Promise<string> {
+  const r = await handledRequest(ctx, reference);
   switch (input.status) {
-    case 'acknowledged': return acknowledge(ctx, reference, input);
-    case 'in_progress': return startWork(ctx, reference, input);
-    case 'resolved': return resolve(ctx, reference, input, photo);
-    case 'rejected': return reject(ctx, reference, input);
+    case 'acknowledged': return acknowledgeRow(ctx, r, input);
+    case 'in_progress': return startWorkRow(ctx, r, input);
+    case 'resolved': return resolveRow(ctx, r, input, photo);
+    case 'rejected': return rejectRow(ctx, r, input);
     default: throw new ValidationError({ status: { key: 'errors.required' } });
   }
 }
@@ -73,31 +77,53 @@ export function canHandle(ctx: Ctx, institutionId: number): boolean {
   try { authorize(ctx, 'requests.handle', { institutionId }); return true; } catch { return false; }
 }
 
-type StaffChange = (db: RqDB, r: FullRequestRow, now: Date) => Promise<{ event?: { kind: string; public: boolean; body?: string | null; data?: Record<string, unknown> }; notify?: PublicChange; after?: unknown }>;
+type StaffChange = (db: RqDB, r: FullRequestRow, now: Date) => Promise<{
+  event?: { kind: string; public: boolean; body?: string | null; data?: Record<string, unknown> };
+  notify?: PublicChange;
+  after?: unknown;
+  /** The columns the action set (to tell whether what the search shows of the request changed). */
+  set?: Record<string, unknown>;
+}>;
 
-/** Runs a staff action on a request of the actor's own institution, in one audited transaction. */
-async function staffAction(ctx: Ctx, reference: string, action: string, change: StaffChange): Promise<FullRequestRow> {
-  const first = await loadByReference(rq(ctx.db), ctx, reference);
-  authorize(ctx, 'requests.handle', { institutionId: first.institution_id });
+/** What the search index holds of a request besides its description and address, which staff never change. */
+const SEARCHED: (keyof FullRequestRow)[] = ['public_note', 'referral'];
+
+/**
+ * Runs a staff action on a request of the actor's own institution (loaded and authorised once by
+ * `handledRequest`), in one audited transaction. Returns the request's reference.
+ */
+async function staffAction(ctx: Ctx, r: FullRequestRow, action: string, change: StaffChange): Promise<string> {
   const now = ctx.clock.now();
-  return mutate(ctx, { permission: 'requests.handle', scope: { institutionId: first.institution_id }, action: `request.${action}`, entity: 'request' }, async (trx) => {
+  return mutate(ctx, { permission: 'requests.handle', scope: { institutionId: r.institution_id }, action: `request.${action}`, entity: 'request' }, async (trx) => {
     const db = rq(trx);
-    const r = await repo.findFull(db, ctx.commune.id, { id: first.id });
-    if (!r || r.institution_id !== first.institution_id) throw new RuleError('requests.errors.stateChanged');
     const out = await change(db, r, now);
     if (out.event) await addEvent(db, ctx, r.id, out.event.kind, out.event.public, { body: out.event.body, data: out.event.data, at: iso(now) });
     if (out.notify) await notifyFollowers(trx, ctx, r, out.notify, { skipEmail: ctx.actor?.email });
-    await indexRequest(trx, ctx.commune.id, r.id);
-    const updated = (await repo.findFull(db, ctx.commune.id, { id: r.id }))!;
-    return { result: updated, entityId: r.reference, before: { status: r.status }, after: out.after ?? { status: updated.status } };
+    // The search shows the last public answer: indexed again only when it changed.
+    if (out.set && SEARCHED.some((k) => k in out.set! && (out.set![k] ?? null) !== (r[k] ?? null))) await indexRequest(trx, ctx.commune.id, r.id);
+    const status = (out.set?.status as string | undefined) ?? r.status;
+    return { result: r.reference, entityId: r.reference, before: { status: r.status }, after: out.after ?? { status } };
   });
 }
 
-/** Moves a request to a new status only if it is still in one of `from` (two staff acting at once cannot both win). */
-async function transition(db: RqDB, ctx: Ctx, r: FullRequestRow, from: Status[], set: Record<string, unknown>): Promise<void> {
+/**
+ * Moves a request to a new status only if it is still in the status (and institution) it was read
+ * in, and that status is one of `from` (two staff acting at once cannot both win). Returns `set`.
+ */
+async function transition(db: RqDB, ctx: Ctx, r: FullRequestRow, from: Status[], set: Record<string, unknown>): Promise<Record<string, unknown>> {
   if (!from.includes(r.status as Status)) throw new RuleError('requests.errors.badTransition', { status: ctx.t(`requests.status.${r.status}`) });
-  const res = await db.updateTable('requests').set(set as any).where('commune_id', '=', ctx.commune.id).where('id', '=', r.id).where('status', '=', r.status).executeTakeFirst();
+  const res = await db.updateTable('requests').set(set as any).where('commune_id', '=', ctx.commune.id).where('id', '=', r.id)
+    .where('status', '=', r.status).where('institution_id', '=', r.institution_id).executeTakeFirst();
   if (Number(res.numUpdatedRows) !== 1) throw new RuleError('requests.errors.stateChanged');
+  return set;
+}
+
+/** Updates a request without changing its status, if it is still with the institution it was read in. */
+async function touch(db: RqDB, ctx: Ctx, r: FullRequestRow, set: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const res = await db.updateTable('requests').set(set as any).where('commune_id', '=', ctx.commune.id).where('id', '=', r.id)
+    .where('institution_id', '=', r.institution_id).executeTakeFirst();
+  if (Number(res.numUpdatedRows) !== 1) throw new RuleError('requests.errors.stateChanged');
+  return set;
 }
 
 /** The timestamps of a first answer, set once. */
@@ -119,40 +145,43 @@ async function closing(trx: AnyDB, ctx: Ctx, r: FullRequestRow, now: Date) {
 const noteSchema = z.object({ note: optionalText(4000) });
 const requiredNoteSchema = z.object({ note: text(4000) });
 
-export async function acknowledge(ctx: Ctx, reference: string, input: unknown) {
-  await authorizeHandler(ctx, reference);
+export const acknowledge = async (ctx: Ctx, reference: string, input: unknown) => acknowledgeRow(ctx, await handledRequest(ctx, reference), input);
+
+async function acknowledgeRow(ctx: Ctx, r: FullRequestRow, input: unknown) {
   const { note } = parseInput(noteSchema, input);
-  return staffAction(ctx, reference, 'acknowledge', async (db, r, now) => {
+  return staffAction(ctx, r, 'acknowledge', async (db, r, now) => {
     const at = iso(now);
-    await transition(db, ctx, r, ['submitted', 'reopened'], { status: 'acknowledged', ...firstResponse(r, at), ...(note ? { public_note: note } : {}) });
-    return { event: { kind: 'acknowledged', public: true, body: note || null }, notify: { kind: 'acknowledged', note } };
+    const set = await transition(db, ctx, r, ['submitted', 'reopened'], { status: 'acknowledged', ...firstResponse(r, at), ...(note ? { public_note: note } : {}) });
+    return { set, event: { kind: 'acknowledged', public: true, body: note || null }, notify: { kind: 'acknowledged', note } };
   });
 }
 
-export async function startWork(ctx: Ctx, reference: string, input: unknown) {
-  await authorizeHandler(ctx, reference);
+export const startWork = async (ctx: Ctx, reference: string, input: unknown) => startWorkRow(ctx, await handledRequest(ctx, reference), input);
+
+async function startWorkRow(ctx: Ctx, r: FullRequestRow, input: unknown) {
   const { note } = parseInput(noteSchema, input);
-  return staffAction(ctx, reference, 'start', async (db, r, now) => {
+  return staffAction(ctx, r, 'start', async (db, r, now) => {
     const at = iso(now);
-    await transition(db, ctx, r, ['submitted', 'acknowledged', 'reopened'], { status: 'in_progress', ...firstResponse(r, at), ...(note ? { public_note: note } : {}) });
-    return { event: { kind: 'in_progress', public: true, body: note || null }, notify: { kind: 'in_progress', note } };
+    const set = await transition(db, ctx, r, ['submitted', 'acknowledged', 'reopened'], { status: 'in_progress', ...firstResponse(r, at), ...(note ? { public_note: note } : {}) });
+    return { set, event: { kind: 'in_progress', public: true, body: note || null }, notify: { kind: 'in_progress', note } };
   });
 }
 
-export async function resolve(ctx: Ctx, reference: string, input: unknown, photo?: Upload) {
-  await authorizeHandler(ctx, reference);
+export const resolve = async (ctx: Ctx, reference: string, input: unknown, photo?: Upload) => resolveRow(ctx, await handledRequest(ctx, reference), input, photo);
+
+async function resolveRow(ctx: Ctx, r: FullRequestRow, input: unknown, photo?: Upload) {
   const { note } = parseInput(requiredNoteSchema, input);
   const prepared = photo ? await prepareImage(photo, { maxBytes: MAX_PHOTO_BYTES, field: 'photo' }) : null;
-  return staffAction(ctx, reference, 'resolve', async (db, r, now) => {
+  return staffAction(ctx, r, 'resolve', async (db, r, now) => {
     const at = iso(now);
-    await transition(db, ctx, r, OPEN_STATUSES, {
+    const set = await transition(db, ctx, r, OPEN_STATUSES, {
       status: 'resolved', public_note: note, resolved_at: at, ...firstResponse(r, at), ...(await closing(db, ctx, r, now)),
     });
     if (prepared) {
       const f = await writeFile(db, ctx.config.dataDir, ctx.commune.id, prepared, ctx.actor?.userId || null);
       await db.insertInto('request_photos').values({ commune_id: ctx.commune.id, request_id: r.id, file_id: f.id, kind: 'resolution', hidden: 0, created_at: at }).execute();
     }
-    return { event: { kind: 'resolved', public: true, body: note, data: { photo: !!prepared } }, notify: { kind: 'resolved', note } };
+    return { set, event: { kind: 'resolved', public: true, body: note, data: { photo: !!prepared } }, notify: { kind: 'resolved', note } };
   });
 }
 
@@ -163,13 +192,14 @@ const rejectSchema = z.object({
   referral: optionalText(1000),
 });
 
-export async function reject(ctx: Ctx, reference: string, input: unknown) {
-  await authorizeHandler(ctx, reference);
+export const reject = async (ctx: Ctx, reference: string, input: unknown) => rejectRow(ctx, await handledRequest(ctx, reference), input);
+
+async function rejectRow(ctx: Ctx, r: FullRequestRow, input: unknown) {
   const data = parseInput(rejectSchema, input);
   if (data.reason === 'duplicate' && !data.duplicate_of) throw new RuleError('errors.required', {}, 'duplicate_of');
   if (data.reason === 'not_competent' && !data.referral) throw new RuleError('errors.required', {}, 'referral');
   if (data.reason === 'invalid' && !data.note) throw new RuleError('errors.required', {}, 'note');
-  return staffAction(ctx, reference, 'reject', async (db, r, now) => {
+  return staffAction(ctx, r, 'reject', async (db, r, now) => {
     const at = iso(now);
     let target: FullRequestRow | undefined;
     if (data.reason === 'duplicate') {
@@ -186,7 +216,7 @@ export async function reject(ctx: Ctx, reference: string, input: unknown) {
       if (!target) throw new RuleError('requests.errors.unknownReference', {}, 'duplicate_of');
       if (target.id === r.id) throw new RuleError('requests.errors.selfDuplicate', {}, 'duplicate_of');
     }
-    await transition(db, ctx, r, OPEN_STATUSES, {
+    const set = await transition(db, ctx, r, OPEN_STATUSES, {
       status: 'rejected', reject_reason: data.reason, duplicate_of_id: target?.id ?? null,
       referral: data.reason === 'not_competent' ? data.referral : null, public_note: data.note || null,
       ...firstResponse(r, at), ...(await closing(db, ctx, r, now)),
@@ -197,11 +227,11 @@ export async function reject(ctx: Ctx, reference: string, input: unknown) {
       // The duplicate's followers are told, then follow the original instead (its reporter included).
       await notifyFollowers(db, ctx, r, { kind: 'merged', other: target.reference, note: data.note }, { skipEmail: ctx.actor?.email });
       await moveFollowers(db, ctx, r.id, target.id);
-      return { event: { kind: 'merged', public: true, body: data.note || null, data: { into: target.reference } }, after: { status: 'rejected', reason: 'duplicate', into: target.reference } };
+      return { set, event: { kind: 'merged', public: true, body: data.note || null, data: { into: target.reference } }, after: { status: 'rejected', reason: 'duplicate', into: target.reference } };
     }
     const referral = data.reason === 'not_competent' ? data.referral : '';
     return {
-      event: { kind: 'rejected', public: true, body: data.note || null, data: { reason: data.reason, referral: referral || undefined } },
+      set, event: { kind: 'rejected', public: true, body: data.note || null, data: { reason: data.reason, referral: referral || undefined } },
       notify: { kind: `rejected_${data.reason}`, note: [data.note, referral].filter(Boolean).join('\n\n') },
       after: { status: 'rejected', reason: data.reason },
     };
@@ -224,24 +254,24 @@ async function moveFollowers(db: RqDB, ctx: Ctx, fromId: number, toId: number) {
 const assignSchema = z.object({ assignee_id: optionalInt(1) });
 
 export async function assign(ctx: Ctx, reference: string, input: unknown) {
-  await authorizeHandler(ctx, reference);
+  const r = await handledRequest(ctx, reference);
   const { assignee_id } = parseInput(assignSchema, input);
-  return staffAction(ctx, reference, 'assign', async (db, r, now) => {
+  return staffAction(ctx, r, 'assign', async (db, r, now) => {
     if (assignee_id !== null) {
       const staff = await repo.staffOf(db, ctx.commune.id, r.institution_id);
       if (!staff.some((s) => s.id === assignee_id)) throw new RuleError('requests.errors.notStaff', {}, 'assignee_id');
     }
-    await db.updateTable('requests').set({ assignee_id, updated_at: iso(now) }).where('commune_id', '=', ctx.commune.id).where('id', '=', r.id).execute();
-    return { event: { kind: 'assigned', public: false, data: { assigneeId: assignee_id } }, after: { assigneeId: assignee_id } };
+    const set = await touch(db, ctx, r, { assignee_id, updated_at: iso(now) });
+    return { set, event: { kind: 'assigned', public: false, data: { assigneeId: assignee_id } }, after: { assigneeId: assignee_id } };
   });
 }
 
 export async function addNote(ctx: Ctx, reference: string, input: unknown) {
-  await authorizeHandler(ctx, reference);
+  const r = await handledRequest(ctx, reference);
   const { note } = parseInput(requiredNoteSchema, input);
-  return staffAction(ctx, reference, 'note', async (db, r, now) => {
-    await db.updateTable('requests').set({ updated_at: iso(now) }).where('commune_id', '=', ctx.commune.id).where('id', '=', r.id).execute();
-    return { event: { kind: 'note', public: false, body: note }, after: { note: true } };
+  return staffAction(ctx, r, 'note', async (db, r, now) => {
+    const set = await touch(db, ctx, r, { updated_at: iso(now) });
+    return { set, event: { kind: 'note', public: false, body: note }, after: { note: true } };
   });
 }
 
