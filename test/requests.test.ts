@@ -3,10 +3,14 @@
 // photos stripped of EXIF, and no personal data in any public page or export.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import sharp from 'sharp';
 import { startApp, Client, textOf, actorFor, type TestApp } from './helpers.ts';
 import { startSmtp } from './smtp.ts';
 import { drainOutbox } from '../src/core/mail/index.ts';
+import { mutate } from '../src/core/service.ts';
+import { stageFile, recordFile, storagePath } from '../src/core/files/index.ts';
 import type { Ctx } from '../src/core/service.ts';
 import { ForbiddenError, RuleError } from '../src/core/http/errors.ts';
 import * as svc from '../src/modules/requests/service.ts';
@@ -343,6 +347,47 @@ test('is it fixed: one reopening within 30 days, then a contest that the mediato
   // The reporter hides their name.
   await c.post(`/fr/requests/track/${trackingCode}/hide-name`, {});
   assert.doesNotMatch(textOf((await new Client(t.url).get(`/fr/requests/${reference}`)).text), /Rachid/);
+});
+
+/** The photo files on disk now, by path. */
+function storedFiles(): Set<string> {
+  const root = path.join(t.config.dataDir, 'files', String(t.commune.id));
+  return new Set(fs.existsSync(root) ? fs.readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(jpeg|png|webp)$/.test(f)) : []);
+}
+
+test('a photo reaches the disk before its transaction opens, which only records its row', async () => {
+  const jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#2a7' } }).jpeg().toBuffer();
+  const beforeFiles = storedFiles();
+  // What was on disk when each transaction began (BEGIN, or BEGIN IMMEDIATE on SQLite).
+  const atBegin: Set<string>[] = [];
+  const { result: sent, sql } = await t.statements(async () => {
+    const stop = t.database.observe((s) => { if (/^begin/i.test(s)) atBegin.push(storedFiles()); });
+    try {
+      return await svc.submitRequest(await anon(), { ...REPORT, description: 'Photo avant la transaction.' }, { channel: 'web', photos: [{ filename: 'a.jpg', mimetype: 'image/jpeg', data: jpeg, truncated: false }] });
+    } finally { stop(); }
+  });
+  const added = [...storedFiles()].filter((f) => !beforeFiles.has(f));
+  assert.equal(added.length, 1, 'one photo written');
+  assert.equal(atBegin.length, 1, `one transaction:\n${sql.join('\n')}`);
+  assert.ok(atBegin[0].has(added[0]), 'the photo was on disk (written and fsynced) before the transaction began');
+  const photos = await t.database.db.withTables<any>().selectFrom('request_photos as p').innerJoin('requests as r', 'r.id', 'p.request_id')
+    .select('p.id').where('r.reference', '=', sent.reference).execute();
+  assert.equal(photos.length, 1, 'its row recorded in the transaction');
+
+  // A staged file whose transaction rolls back stays on disk unreferenced, and is served by nothing.
+  const orphan = { data: await sharp({ create: { width: 8, height: 8, channels: 3, background: '#123' } }).png().toBuffer(), kind: 'png' as const, name: 'orphan.png' };
+  const staged = await stageFile(t.config.dataDir, t.commune.id, orphan);
+  assert.ok(fs.existsSync(storagePath(t.config.dataDir, t.commune.id, staged.sha256, 'png')));
+  await assert.rejects(mutate(await t.ctx(), { permission: null, action: 'test.rollback', entity: 'file' }, async (trx) => {
+    await recordFile(trx, t.commune.id, staged, null);
+    throw new Error('rolled back');
+  }), /rolled back/);
+  assert.equal((await t.database.db.selectFrom('files').select('id').where('sha256', '=', staged.sha256).execute()).length, 0, 'no row for the rolled-back file');
+  // Staging the same content again reuses the bytes; recording it then references them.
+  const again = await stageFile(t.config.dataDir, t.commune.id, orphan);
+  assert.equal(again.sha256, staged.sha256);
+  const rec = await mutate(await t.ctx(), { permission: null, action: 'test.record', entity: 'file' }, async (trx) => ({ result: await recordFile(trx, t.commune.id, again, null) }));
+  assert.ok(rec.id > 0);
 });
 
 test('a duplicate is merged: its followers move to the original, and are told', async () => {

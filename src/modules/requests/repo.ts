@@ -213,6 +213,10 @@ export function photosOf(db: RqDB, communeId: number, requestId: number, include
   return q.orderBy('id').execute();
 }
 
+export function insertPhoto(db: RqDB, communeId: number, p: { requestId: number; fileId: number; kind: 'report' | 'resolution'; at: string }) {
+  return db.insertInto('request_photos').values({ commune_id: communeId, request_id: p.requestId, file_id: p.fileId, kind: p.kind, hidden: 0, created_at: p.at }).execute();
+}
+
 export function findPhoto(db: RqDB, communeId: number, id: number) {
   return db.selectFrom('request_photos as p')
     .innerJoin('files as f', (j) => j.onRef('f.commune_id', '=', 'p.commune_id').onRef('f.id', '=', 'p.file_id'))

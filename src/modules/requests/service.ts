@@ -6,7 +6,7 @@ import { parseTranslated, type Translated } from '../../core/i18n/index.ts';
 import { lockCommune, type AnyDB } from '../../core/db/index.ts';
 import { addWorkingDays, loadHolidays, localDay } from '../../core/clock/working-days.ts';
 import { prepareImage } from '../../core/files/images.ts';
-import { writeFile, type Upload, type PreparedFile } from '../../core/files/index.ts';
+import { stageFile, recordFile, type Upload, type PreparedFile, type StagedFile } from '../../core/files/index.ts';
 import { iso } from '../../core/clock/index.ts';
 import { randomToken } from '../../core/auth/passwords.ts';
 import { can } from '../../core/auth/roles.ts';
@@ -252,6 +252,24 @@ export async function preparePhotos(uploads: Upload[] = []): Promise<PreparedFil
   return out;
 }
 
+/**
+ * Writes the photos' bytes to disk (fsynced) before the change's transaction opens; inside it,
+ * `recordPhotos` only adds their rows. A transaction that fails leaves the bytes unreferenced.
+ */
+export async function stagePhotos(ctx: Ctx, photos: PreparedFile[]): Promise<StagedFile[]> {
+  const out: StagedFile[] = [];
+  for (const p of photos) out.push(await stageFile(ctx.config.dataDir, ctx.commune.id, p));
+  return out;
+}
+
+/** Records staged photos on a request, in the caller's transaction. */
+export async function recordPhotos(trx: AnyDB, ctx: Ctx, requestId: number, staged: StagedFile[], kind: 'report' | 'resolution', at: string, userId: number | null): Promise<void> {
+  for (const s of staged) {
+    const f = await recordFile(trx, ctx.commune.id, s, userId);
+    await repo.insertPhoto(rq(trx), ctx.commune.id, { requestId, fileId: f.id, kind, at });
+  }
+}
+
 function plusDays(day: string, n: number): string {
   const d = new Date(`${day}T12:00:00Z`);
   d.setUTCDate(d.getUTCDate() + n);
@@ -272,7 +290,7 @@ export async function submitRequest(ctx: Ctx, input: ReportFields, opts: SubmitO
   const onBehalf = opts.channel === 'counter' || opts.channel === 'phone';
   if (onBehalf) authorize(ctx, 'requests.report_for');
   const report = await checkReport(ctx, input, opts.channel);
-  const photos = await preparePhotos(opts.photos);
+  const photos = await stagePhotos(ctx, await preparePhotos(opts.photos));
   const now = ctx.clock.now();
   const code = newTrackingCode();
   const actorId = ctx.actor?.userId || null;
@@ -300,10 +318,7 @@ export async function submitRequest(ctx: Ctx, input: ReportFields, opts: SubmitO
       resolved_at: null, closed_at: null, within_target: null, resolution_days: null, resolution_hours: null, escalated_at: null,
       fixed: null, satisfaction: null, satisfaction_comment: null, feedback_at: null, reopen_count: 0, contest_status: 'none', sample: opts.sample ? 1 : 0,
     }).returning('id').executeTakeFirstOrThrow();
-    for (const p of photos) {
-      const f = await writeFile(trx, ctx.config.dataDir, ctx.commune.id, p, actorId);
-      await db.insertInto('request_photos').values({ commune_id: ctx.commune.id, request_id: id, file_id: f.id, kind: 'report', hidden: 0, created_at: at }).execute();
-    }
+    await recordPhotos(trx, ctx, id, photos, 'report', at, actorId);
     await addEvent(db, ctx, id, 'submitted', true, { data: { channel: opts.channel }, at });
     await indexRequest(trx, ctx.commune.id, id);
     if (report.email) {

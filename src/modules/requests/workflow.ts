@@ -5,13 +5,13 @@ import { parseInput, text, optionalText, oneOf, optionalInt, int } from '../../c
 import { iso } from '../../core/clock/index.ts';
 import { localDay, loadHolidays, workingDaysBetween } from '../../core/clock/working-days.ts';
 import { prepareImage } from '../../core/files/images.ts';
-import { writeFile, type Upload } from '../../core/files/index.ts';
+import type { Upload } from '../../core/files/index.ts';
 import { randomToken } from '../../core/auth/passwords.ts';
 import { hasRole } from '../../core/auth/roles.ts';
 import type { AnyDB } from '../../core/db/index.ts';
 import { rq, type RqDB, type FullRequestRow } from './repo.ts';
 import * as repo from './repo.ts';
-import { addEvent, dueDay, MAX_PHOTO_BYTES } from './service.ts';
+import { addEvent, dueDay, stagePhotos, recordPhotos, MAX_PHOTO_BYTES } from './service.ts';
 import { notifyFollowers, mailConfirmFollow, mailEscalation, type PublicChange } from './notify.ts';
 import { trackingHash, looksLikeTrackingCode, normalizeReference, newTrackingCode } from './codes.ts';
 import { OPEN_STATUSES, REJECT_REASONS, type Status } from './schema.ts';
@@ -171,17 +171,14 @@ export const resolve = async (ctx: Ctx, reference: string, input: unknown, photo
 
 async function resolveRow(ctx: Ctx, r: FullRequestRow, input: unknown, photo?: Upload) {
   const { note } = parseInput(requiredNoteSchema, input);
-  const prepared = photo ? await prepareImage(photo, { maxBytes: MAX_PHOTO_BYTES, field: 'photo' }) : null;
+  const prepared = photo ? await stagePhotos(ctx, [await prepareImage(photo, { maxBytes: MAX_PHOTO_BYTES, field: 'photo' })]) : [];
   return staffAction(ctx, r, 'resolve', async (db, r, now) => {
     const at = iso(now);
     const set = await transition(db, ctx, r, OPEN_STATUSES, {
       status: 'resolved', public_note: note, resolved_at: at, ...firstResponse(r, at), ...(await closing(db, ctx, r, now)),
     });
-    if (prepared) {
-      const f = await writeFile(db, ctx.config.dataDir, ctx.commune.id, prepared, ctx.actor?.userId || null);
-      await db.insertInto('request_photos').values({ commune_id: ctx.commune.id, request_id: r.id, file_id: f.id, kind: 'resolution', hidden: 0, created_at: at }).execute();
-    }
-    return { set, event: { kind: 'resolved', public: true, body: note, data: { photo: !!prepared } }, notify: { kind: 'resolved', note } };
+    await recordPhotos(db, ctx, r.id, prepared, 'resolution', at, ctx.actor?.userId || null);
+    return { set, event: { kind: 'resolved', public: true, body: note, data: { photo: prepared.length > 0 } }, notify: { kind: 'resolved', note } };
   });
 }
 
