@@ -103,6 +103,20 @@ export async function listUsers(ctx: Ctx, q: string, page: number) {
   return repo.listUsers(ctx.db, ctx.engine, ctx.commune.id, q, page);
 }
 
+export { PAGE_SIZE } from './repo.ts';
+
+/** The signed-in user's own roles, for their account page. */
+export async function ownGrants(ctx: Ctx) {
+  const actor = authorize(ctx, 'accounts.self');
+  return repo.grantsOf(ctx.db, ctx.commune.id, actor.userId);
+}
+
+/** The institutions a scoped role can be granted on (departments, operators). */
+export async function grantableInstitutions(ctx: Ctx) {
+  authorize(ctx, 'accounts.manage');
+  return repo.institutionsOfKinds(ctx.db, ctx.commune.id, ['department', 'operator']);
+}
+
 export async function getUserWithGrants(ctx: Ctx, userId: number) {
   authorize(ctx, 'accounts.manage');
   const user = await repo.findUser(ctx.db, ctx.commune.id, userId);

@@ -98,6 +98,22 @@ export function findFull(db: RqDB, communeId: number, by: { reference?: string; 
 }
 export type FullRequestRow = NonNullable<Awaited<ReturnType<typeof findFull>>>;
 
+/** Who reported a request while signed in (null: nobody, or unknown). */
+export async function reporterOf(db: RqDB, communeId: number, id: number): Promise<number | null> {
+  const r = await db.selectFrom('requests').select('reporter_user_id').where('commune_id', '=', communeId).where('id', '=', id).executeTakeFirst();
+  return r?.reporter_user_id ?? null;
+}
+
+export async function institutionOf(db: RqDB, communeId: number, id: number): Promise<number | null> {
+  const r = await db.selectFrom('requests').select('institution_id').where('commune_id', '=', communeId).where('id', '=', id).executeTakeFirst();
+  return r?.institution_id ?? null;
+}
+
+/** The requests merged into this one (their references), in id order. */
+export function duplicatesOf(db: RqDB, communeId: number, id: number, limit: number) {
+  return db.selectFrom('requests').select(['reference']).where('commune_id', '=', communeId).where('duplicate_of_id', '=', id).orderBy('id').limit(limit).execute();
+}
+
 export function referencesOf(db: RqDB, communeId: number, ids: number[]) {
   if (!ids.length) return Promise.resolve([] as { id: number; reference: string }[]);
   return db.selectFrom('requests').select(['id', 'reference']).where('commune_id', '=', communeId).where('id', 'in', ids).execute();
@@ -259,6 +275,11 @@ export function staffOf(db: RqDB, communeId: number, institutionId: number) {
     .select(['u.id', 'u.name', 'u.email', 'u.locale']).distinct()
     .where('g.commune_id', '=', communeId).where('g.institution_id', '=', institutionId).where('g.role', 'in', ['department_staff', 'operator_staff'])
     .where('u.disabled', '=', 0).orderBy('u.name').execute();
+}
+
+export async function userName(db: RqDB, communeId: number, id: number): Promise<string | null> {
+  const u = await db.selectFrom('users').select('name').where('commune_id', '=', communeId).where('id', '=', id).executeTakeFirst();
+  return u?.name ?? null;
 }
 
 export function headsOf(db: RqDB, communeId: number) {

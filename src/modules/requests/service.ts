@@ -10,10 +10,11 @@ import { stageFile, recordFile, type Upload, type PreparedFile, type StagedFile 
 import { iso } from '../../core/clock/index.ts';
 import { randomToken } from '../../core/auth/passwords.ts';
 import { can } from '../../core/auth/roles.ts';
-import { rq, type RqDB, type ListFilters } from './repo.ts';
+import { rq, type RqDB, type ListFilters, type FullRequestRow } from './repo.ts';
+export { PAGE_SIZE, COUNT_CAP } from './repo.ts';
 import { indexRequest } from './search.ts';
 import * as repo from './repo.ts';
-import { newTrackingCode, trackingHash, referencePrefix, formatReference } from './codes.ts';
+import { newTrackingCode, trackingHash, referencePrefix, formatReference, looksLikeTrackingCode, normalizeReference, REFERENCE_RE } from './codes.ts';
 import { areaOf, boxAround, distanceMeters, type Point } from './geo.ts';
 import { mailSubmitted } from './notify.ts';
 import { QUESTION_KINDS, type Channel, type QuestionKind, type Status } from './schema.ts';
@@ -438,4 +439,74 @@ export async function mapPoints(ctx: Ctx, filters: ListFilters, limit = 1000) {
 /** Who may open a request's staff file: its handlers (scoped), the counter, the mediator, the moderator. */
 export function canViewFile(ctx: Ctx, institutionId: number): boolean {
   return can(ctx.actor, 'requests.handle', { institutionId }) || can(ctx.actor, 'requests.view');
+}
+
+// ---------- View models for the routes: never the reporter's contact details ----------
+
+/** A request's row as route code may hold it: the reporter's email, phone and tracking hash removed. */
+export type RequestView = Omit<FullRequestRow, 'reporter_email' | 'reporter_phone' | 'tracking_hash'>;
+
+export function withoutContact(r: FullRequestRow): RequestView {
+  const { reporter_email: _e, reporter_phone: _p, tracking_hash: _h, ...rest } = r;
+  return rest;
+}
+
+/**
+ * The page after a submission: the tracking code shown only to the browser that holds it (the
+ * signed cookie), and whether a confirmation mail went out only to that browser too (to anyone
+ * else it would tell whether the reporter left an address).
+ */
+export async function submittedView(ctx: Ctx, reference: string, recalled: string | null): Promise<{ code: string | null; mailed: boolean }> {
+  const r = await repo.findFull(rq(ctx.db), ctx.commune.id, { reference: normalizeReference(reference) });
+  if (!r) throw new NotFoundError();
+  const code = recalled && trackingHash(recalled) === r.tracking_hash ? recalled : null;
+  return { code, mailed: !!code && !!r.reporter_email };
+}
+
+/** One page of the public list without its count (the map's latest requests). */
+export function latestRequests(ctx: Ctx, filters: ListFilters, limit: number) {
+  return repo.listPublic(rq(ctx.db), ctx.commune.id, filters, 1, limit);
+}
+
+/** The public columns of the filtered list from `afterId`, in id order, for a streamed export. */
+export function exportBatch(ctx: Ctx, filters: ListFilters, afterId: number, limit: number) {
+  return repo.exportBatch(rq(ctx.db), ctx.commune.id, filters, afterId, limit);
+}
+
+/** "Find my request": a reference opens its public page, a tracking code the reporter's page; null when neither is known. */
+export async function lookup(ctx: Ctx, q: string): Promise<string | null> {
+  const db = rq(ctx.db);
+  const ref = normalizeReference(q);
+  if (REFERENCE_RE.test(ref) && (await repo.findPublicByReference(db, ctx.commune.id, ref))) return `/requests/${ref}`;
+  if (looksLikeTrackingCode(q) && (await repo.findFull(db, ctx.commune.id, { trackingHash: trackingHash(q) }))) return `/requests/track/${encodeURIComponent(q.trim().toUpperCase())}`;
+  return null;
+}
+
+/** What the signed-in viewer of a public request may do beyond reading it: manage it as its reporter, open its staff file. */
+export async function viewerOf(ctx: Ctx, r: { id: number; institution_id: number }): Promise<{ mine: boolean; staff: boolean }> {
+  if (!ctx.actor) return { mine: false, staff: false };
+  const reporter = await repo.reporterOf(rq(ctx.db), ctx.commune.id, r.id);
+  return { mine: reporter !== null && reporter === ctx.actor.userId, staff: canViewFile(ctx, r.institution_id) };
+}
+
+/** A photo to serve: a visible one to anyone, a hidden one only to who may open its request's file; else 404. */
+export async function photoFor(ctx: Ctx, id: number) {
+  const db = rq(ctx.db);
+  const p = await repo.findPhoto(db, ctx.commune.id, id);
+  if (!p) throw new NotFoundError();
+  if (p.hidden) {
+    const institutionId = await repo.institutionOf(db, ctx.commune.id, p.request_id);
+    if (institutionId === null || !ctx.actor || !canViewFile(ctx, institutionId)) throw new NotFoundError();
+  }
+  return p;
+}
+
+/** The departments and operators requests are routed to. */
+export async function handlingInstitutions(ctx: ReadCtx) {
+  return (await repo.institutionsOfKinds(rq(ctx.db), ctx.commune.id, ['department', 'operator'])).map((i) => ({ id: i.id, slug: i.slug, kind: i.kind, name: parseTranslated(i.name) }));
+}
+
+/** The ids of the districts that have a polygon. */
+export async function districtsWithPolygon(ctx: ReadCtx): Promise<Set<number>> {
+  return new Set((await repo.districtsWithGeometry(rq(ctx.db), ctx.commune.id)).map((d) => d.id));
 }

@@ -7,11 +7,13 @@ import { localDay, loadHolidays, workingDaysBetween } from '../../core/clock/wor
 import { prepareImage } from '../../core/files/images.ts';
 import type { Upload } from '../../core/files/index.ts';
 import { randomToken } from '../../core/auth/passwords.ts';
-import { hasRole } from '../../core/auth/roles.ts';
+import { hasRole, can } from '../../core/auth/roles.ts';
+import { parseTranslated } from '../../core/i18n/index.ts';
+import { templatesFor } from './settings.ts';
 import type { AnyDB } from '../../core/db/index.ts';
 import { rq, type RqDB, type FullRequestRow } from './repo.ts';
 import * as repo from './repo.ts';
-import { addEvent, dueDay, stagePhotos, recordPhotos, MAX_PHOTO_BYTES } from './service.ts';
+import { addEvent, dueDay, stagePhotos, recordPhotos, withoutContact, getCategory, toDistrict, isOverdue, listCategories, listDistricts, resolveFilters, handlingInstitutions, MAX_PHOTO_BYTES, COUNT_CAP, type RequestView } from './service.ts';
 import { notifyFollowers, mailConfirmFollow, mailEscalation, type PublicChange } from './notify.ts';
 import { trackingHash, looksLikeTrackingCode, normalizeReference, newTrackingCode } from './codes.ts';
 import { OPEN_STATUSES, REJECT_REASONS, type Status } from './schema.ts';
@@ -28,22 +30,78 @@ async function loadByReference(db: RqDB, ctx: Ctx, reference: string): Promise<F
   return r;
 }
 
-/** A request's staff file: its handlers (their own institution only), the counter, the mediator, the moderator. */
+/**
+ * A request's staff file: its handlers (their own institution only), the counter, the mediator, the
+ * moderator. The reporter's email and phone come as `contact`, only to those who deal with the
+ * reporter (the handlers, the counter, the mediator), never inside the request's row.
+ */
 export async function staffFile(ctx: Ctx, reference: string) {
   const db = rq(ctx.db);
   const r = await loadByReference(db, ctx, reference);
   const handler = canHandle(ctx, r.institution_id);
   if (!handler) authorize(ctx, 'requests.view');
-  const [events, photos, followers, contests, staff, duplicates] = await Promise.all([
+  const [events, photos, followers, contests, staff, duplicates, category, district, institution, templates, enteredBy] = await Promise.all([
     repo.eventsOf(db, ctx.commune.id, r.id, false),
     repo.photosOf(db, ctx.commune.id, r.id, true),
     repo.followerCount(db, ctx.commune.id, r.id),
     repo.contestsOf(db, ctx.commune.id, r.id),
     handler ? repo.staffOf(db, ctx.commune.id, r.institution_id) : Promise.resolve([]),
-    db.selectFrom('requests').select(['reference']).where('commune_id', '=', ctx.commune.id).where('duplicate_of_id', '=', r.id).orderBy('id').limit(50).execute(),
+    repo.duplicatesOf(db, ctx.commune.id, r.id, 50),
+    getCategory(ctx, { id: r.category_id }),
+    r.district_id ? repo.findDistrict(db, ctx.commune.id, { id: r.district_id }) : undefined,
+    repo.findInstitution(db, ctx.commune.id, r.institution_id),
+    handler ? templatesFor(ctx, r.category_id) : Promise.resolve([]),
+    r.entered_by ? repo.userName(db, ctx.commune.id, r.entered_by) : null,
   ]);
   const duplicateOf = r.duplicate_of_id ? (await repo.referencesOf(db, ctx.commune.id, [r.duplicate_of_id]))[0]?.reference ?? null : null;
-  return { request: r, events, photos, followers, contests, staff: staff.map((s) => ({ id: s.id, name: s.name })), duplicates: duplicates.map((d) => d.reference), duplicateOf, handler };
+  const contact = handler || can(ctx.actor, 'requests.report_for') || can(ctx.actor, 'requests.mediate') ? { email: r.reporter_email, phone: r.reporter_phone } : null;
+  return {
+    request: withoutContact(r), contact, events: events.map((e) => ({ ...e, data: parseData(e.data) })), photos, followers, contests,
+    staff: staff.map((s) => ({ id: s.id, name: s.name })), duplicates: duplicates.map((d) => d.reference), duplicateOf, handler,
+    category: category!, district: district ? toDistrict(district) : null,
+    institution: institution ? { name: parseTranslated(institution.name), kind: institution.kind } : null,
+    enteredBy, templates,
+    overdue: isOverdue(r.status as Status, r.due_on, localDay(ctx.clock.now())),
+  };
+}
+
+function parseData(s: string): Record<string, unknown> {
+  try { const v = JSON.parse(s || '{}'); return v && typeof v === 'object' ? v : {}; } catch { return {}; }
+}
+
+/** A staff queue: the actor's institutions (every one for unscoped roles), most urgent first. */
+export async function staffQueue(ctx: Ctx, query: Record<string, string>, page: number) {
+  authorize(ctx, 'requests.queue');
+  const scope = queueScope(ctx);
+  const [categories, districts] = await Promise.all([listCategories(ctx, false), listDistricts(ctx)]);
+  const filters = await resolveFilters(ctx, { ...query, status: query.status === 'all' ? '' : query.status }, categories, districts);
+  if (scope) filters.institutionIds = scope;
+  if (query.mine) filters.assigneeId = ctx.actor!.userId;
+  const db = rq(ctx.db);
+  const [total, rows, institutions] = await Promise.all([
+    repo.countCapped(db, ctx.commune.id, filters), repo.listQueue(db, ctx.commune.id, filters, page), handlingInstitutions(ctx),
+  ]);
+  return {
+    total, capped: total > COUNT_CAP, rows, categories, districts, today: filters.today!, scoped: !!scope,
+    institutions: institutions.filter((i) => scope?.includes(i.id)).map((i) => ({ id: i.id, name: i.name })),
+  };
+}
+
+/** The mediator's list: contests waiting for a ruling, and those ruled. */
+export async function contestLists(ctx: Ctx) {
+  authorize(ctx, 'requests.mediate');
+  const db = rq(ctx.db);
+  const [pending, ruled] = await Promise.all([repo.listContests(db, ctx.commune.id, 'pending'), repo.listContests(db, ctx.commune.id, 'ruled')]);
+  return { pending, ruled };
+}
+
+/** The counter's receipt of a request entered on a citizen's behalf (the tracking code comes from the counter's own cookie). */
+export async function counterReceipt(ctx: Ctx, reference: string): Promise<{ request: RequestView; category: NonNullable<Awaited<ReturnType<typeof getCategory>>>; district: ReturnType<typeof toDistrict> | null }> {
+  authorize(ctx, 'requests.report_for');
+  const db = rq(ctx.db);
+  const r = await loadByReference(db, ctx, reference);
+  const [category, district] = await Promise.all([getCategory(ctx, { id: r.category_id }), r.district_id ? repo.findDistrict(db, ctx.commune.id, { id: r.district_id }) : undefined]);
+  return { request: withoutContact(r), category: category!, district: district ? toDistrict(district) : null };
 }
 
 /**
@@ -288,6 +346,12 @@ export async function findForReporter(ctx: Ctx, key: ReporterKey): Promise<FullR
   const r = await loadByReference(db, ctx, key.reference);
   if (r.reporter_user_id !== ctx.actor.userId) throw new ForbiddenError();
   return r;
+}
+
+/** The reporter's page: their request without the contact details they gave, and what they may do now. */
+export async function reporterView(ctx: Ctx, key: ReporterKey) {
+  const r = await findForReporter(ctx, key);
+  return { request: withoutContact(r), options: reporterOptions(r, ctx.clock.now()) };
 }
 
 /** What the reporter may do now, for the page to offer only that. */

@@ -544,3 +544,12 @@ export async function findUpdates(ctx: Ctx, query: Record<string, unknown>, read
     };
   });
 }
+
+const secrets = new WeakMap<object, Promise<string>>();
+
+/** The key that signs tokens: derived from the installation's cookie secret, read once per database. */
+export function tokenSecret(ctx: Ctx): Promise<string> {
+  let s = secrets.get(ctx.db);
+  if (!s) secrets.set(ctx.db, (s = repo.installationSecret(ctx.db).then((v) => v ?? ctx.config.baseUrl)));
+  return s;
+}
