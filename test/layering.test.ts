@@ -49,3 +49,14 @@ test('no route file runs SQL or holds a reporter’s contact details', () => {
   }
   assert.deepEqual(bad, []);
 });
+
+test('modules read the time from the injected clock only', () => {
+  // `ctx.clock.now()` (tests move it; a request sees one instant throughout). A measured duration
+  // would use performance.now(), which this rule leaves alone; core/clock holds the system clock.
+  const wallClock = /\bnew Date\(\s*\)|\bDate\.now\(\s*\)|\biso\(\s*\)/;
+  const bad: string[] = [];
+  for (const f of sourceFiles(MODULES)) {
+    fs.readFileSync(f, 'utf8').split('\n').forEach((line, i) => { if (wallClock.test(line.replace(/\/\/.*$/, ''))) bad.push(`${rel(f)}:${i + 1}: ${line.trim()}`); });
+  }
+  assert.deepEqual(bad, []);
+});

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import type { AnyDB } from '../db/index.ts';
 import { RuleError } from '../http/errors.ts';
-import { iso } from '../clock/index.ts';
+import { iso, systemClock } from '../clock/index.ts';
 
 /** A file field of a multipart form, as the core multipart parser leaves it on the body. */
 export interface Upload { filename: string; mimetype: string; data: Buffer; truncated: boolean }
@@ -107,9 +107,9 @@ export async function stageFile(dataDir: string, communeId: number, f: PreparedF
 }
 
 /** Records a staged file, inside the caller's transaction: one insert, no disk write. */
-export async function recordFile(trx: AnyDB, communeId: number, s: StagedFile, userId: number | null): Promise<StoredFile> {
+export async function recordFile(trx: AnyDB, communeId: number, s: StagedFile, userId: number | null, at: Date = systemClock.now()): Promise<StoredFile> {
   const { id } = await trx.insertInto('files').values({
-    commune_id: communeId, sha256: s.sha256, kind: s.kind, mime: MIME[s.kind], size: s.size, original_name: s.name, created_at: iso(), created_by: userId,
+    commune_id: communeId, sha256: s.sha256, kind: s.kind, mime: MIME[s.kind], size: s.size, original_name: s.name, created_at: iso(at), created_by: userId,
   }).returning('id').executeTakeFirstOrThrow();
   return { id, sha256: s.sha256, mime: MIME[s.kind], size: s.size, originalName: s.name };
 }
@@ -118,8 +118,8 @@ export async function recordFile(trx: AnyDB, communeId: number, s: StagedFile, u
  * Stages and records in one call, inside the caller's transaction: for rare staff uploads (evidence,
  * documents). Frequent writers (citizens' photos) stage first and record inside (`stageFile`, `recordFile`).
  */
-export async function writeFile(trx: AnyDB, dataDir: string, communeId: number, f: PreparedFile, userId: number | null): Promise<StoredFile> {
-  return recordFile(trx, communeId, await stageFile(dataDir, communeId, f), userId);
+export async function writeFile(trx: AnyDB, dataDir: string, communeId: number, f: PreparedFile, userId: number | null, at?: Date): Promise<StoredFile> {
+  return recordFile(trx, communeId, await stageFile(dataDir, communeId, f), userId, at);
 }
 
 export function storagePath(dataDir: string, communeId: number, sha256: string, kind: string): string {

@@ -25,7 +25,7 @@ export async function mailSubmitted(trx: AnyDB, ctx: Ctx, r: { reference: string
   const t = ctx.tFor(to.locale);
   const loc = to.locale as Locale;
   await queueMail(trx, {
-    communeId: ctx.commune.id, to: to.email,
+    communeId: ctx.commune.id, to: to.email, at: ctx.clock.now(),
     subject: t('requests.mail.submittedSubject', { reference: r.reference }),
     ...followerMail(t, ctx, to.locale, to.token, t('requests.mail.submittedBody', {
       reference: r.reference, category: tr(r.categoryName, loc), code: trackingCode,
@@ -38,7 +38,7 @@ export async function mailSubmitted(trx: AnyDB, ctx: Ctx, r: { reference: string
 export async function mailConfirmFollow(trx: AnyDB, ctx: Ctx, r: RequestRef, to: { email: string; locale: string; token: string }) {
   const t = ctx.tFor(to.locale);
   await queueMail(trx, {
-    communeId: ctx.commune.id, to: to.email,
+    communeId: ctx.commune.id, to: to.email, at: ctx.clock.now(),
     subject: t('requests.mail.confirmSubject', { reference: r.reference }),
     ...followerMail(t, ctx, to.locale, to.token, t('requests.mail.confirmBody', { reference: r.reference, link: link(ctx, to.locale, `/requests/follow/${to.token}`) })),
   });
@@ -68,7 +68,7 @@ export async function notifyFollowers(trx: AnyDB, ctx: Ctx, r: RequestRef, chang
     const t = ctx.tFor(f.locale);
     const what = t(`requests.mail.change.${change.kind}`, { other: change.other ?? '', status: change.status ? t(`requests.status.${change.status}`) : '' });
     return {
-      communeId: ctx.commune.id, to: f.email,
+      communeId: ctx.commune.id, to: f.email, at: ctx.clock.now(),
       subject: t('requests.mail.changeSubject', { reference: r.reference, what }),
       ...followerMail(t, ctx, f.locale, f.token, t('requests.mail.changeBody', {
         reference: r.reference, category: tr(category, f.locale as Locale), what,
@@ -83,7 +83,7 @@ export async function mailEscalation(trx: AnyDB, ctx: Ctx, to: { email: string; 
   const t = ctx.tFor(to.locale);
   const lines = items.map((i) => `- ${i.reference} (${t('requests.mail.dueOn', { date: i.due_on })}): ${link(ctx, to.locale, `/admin/requests/${i.reference}`)}`).join('\n');
   await queueMail(trx, {
-    communeId: ctx.commune.id, to: to.email,
+    communeId: ctx.commune.id, to: to.email, at: ctx.clock.now(),
     subject: t('requests.mail.escalationSubject', { count: items.length }),
     text: `${t('requests.mail.escalationBody', { count: items.length })}\n\n${lines}\n\n--\n${t('requests.mail.signature', { commune: tr(ctx.commune.name, to.locale as Locale) })}`,
   });

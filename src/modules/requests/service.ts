@@ -266,7 +266,7 @@ export async function stagePhotos(ctx: Ctx, photos: PreparedFile[]): Promise<Sta
 /** Records staged photos on a request, in the caller's transaction. */
 export async function recordPhotos(trx: AnyDB, ctx: Ctx, requestId: number, staged: StagedFile[], kind: 'report' | 'resolution', at: string, userId: number | null): Promise<void> {
   for (const s of staged) {
-    const f = await recordFile(trx, ctx.commune.id, s, userId);
+    const f = await recordFile(trx, ctx.commune.id, s, userId, ctx.clock.now());
     await repo.insertPhoto(rq(trx), ctx.commune.id, { requestId, fileId: f.id, kind, at });
   }
 }

@@ -138,7 +138,7 @@ export async function settingsPages(app: FastifyInstance) {
 
   const yearOf = (req: FastifyRequest) => {
     const y = Number(queryString(req.query, 'year', 4));
-    return Number.isInteger(y) && y >= 2000 && y <= 2100 ? y : new Date().getUTCFullYear();
+    return Number.isInteger(y) && y >= 2000 && y <= 2100 ? y : req.ctx.clock.now().getUTCFullYear();
   };
   async function holidaysPage(req: FastifyRequest, reply: FastifyReply, year: number, form?: FormState, status = 200) {
     return reply.page(req.t('requests.holidaysTitle'), <HolidaysPage year={year} holidays={await st.listHolidays(req.ctx, year)} form={form ?? emptyForm()} />, status);
