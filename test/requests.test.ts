@@ -557,6 +557,33 @@ test('overdue requests are flagged and escalated to the head by mail, once', asy
   assert.match(textOf((await w.get(`/fr/admin/requests/${reference}`)).text), /Signalé au responsable/);
 });
 
+test('staff mail speaks its recipient’s language: an Arabic-preferring staff member gets the escalation in Arabic when a French speaker triggers it', async () => {
+  const smtp = await startSmtp();
+  try {
+    await drainOutbox(t.database.db, smtp.transport, t.config.mailFrom, 5000);
+    smtp.mails.length = 0;
+    // The cleaning operator has no head: its staff get the list, each in their own language.
+    const arabic = await t.user('operator_staff', 'operateur-proprete');
+    const french = await t.user('operator_staff', 'operateur-proprete');
+    await t.database.db.updateTable('users').set({ locale: 'ar' }).where('id', '=', arabic.id).execute();
+    const { reference } = await svc.submitRequest(await anon(), { category: 'dechets', district: 'medina', description: 'Bac plein depuis une semaine.', q_probleme: 'bac-plein' }, { channel: 'web' });
+    const admin = await staff('admin');
+    const trigger = later({ ...admin.ctx, locale: 'fr', t: (await t.ctx()).tFor('fr') }, 90);
+    assert.ok((await wf.escalateOverdue(trigger)) >= 1);
+    await drainOutbox(t.database.db, smtp.transport, t.config.mailFrom, 5000);
+    const to = (email: string) => smtp.mails.filter((m) => m.to.includes(email) && m.text.includes(reference));
+    const [ar] = to(arabic.email), [fr] = to(french.email);
+    assert.ok(ar && fr, 'both staff members are told');
+    assert.match(ar.subject, /تجاوز/, `Arabic subject: ${ar.subject}`);
+    assert.match(ar.text, /مرحبا/);
+    assert.ok(ar.text.includes(`/ar/admin/requests/${reference}`), 'the link opens the file in Arabic');
+    assert.doesNotMatch(ar.text, /Bonjour|délai/);
+    assert.match(fr.subject, /dépassé/);
+    assert.match(fr.text, /Bonjour/);
+    assert.ok(fr.text.includes(`/fr/admin/requests/${reference}`));
+  } finally { await smtp.close(); }
+});
+
 test('privacy: a planted email, phone and hidden name appear in no public page, map data or export', async () => {
   const MARK = { email: 'planted.marker.7731@example.org', phone: '+212 699 77 31 00', name: 'PLANTED-NAME-7731' };
   const works = await staff('department_staff', 'travaux');
