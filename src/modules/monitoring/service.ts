@@ -229,7 +229,7 @@ export async function createReport(ctx: Ctx, input: unknown, opts: { sample?: bo
   const d = parseInput(reportSchema, input);
   return mutate(ctx, { permission: WRITE, action: 'monitoring.create', entity: 'monitoring_report' }, async (trx) => {
     const db = mon(trx);
-    const plan = await db.selectFrom('plans').select(['id']).where('commune_id', '=', ctx.commune.id).where('id', '=', d.plan_id).executeTakeFirst();
+    const plan = await repo.findPlan(db, ctx.commune.id, d.plan_id);
     if (!plan) throw new RuleError('errors.choice', {}, 'plan_id');
     if (await repo.findReportByPlanYear(db, ctx.commune.id, d.plan_id, d.year)) throw new RuleError('monitoring.yearTaken', { year: d.year }, 'year');
     const now = iso(ctx.clock.now());

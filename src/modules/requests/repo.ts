@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Insertable } from 'kysely';
 import type { CoreTables } from '../../core/db/tables.ts';
 import type { AnyDB } from '../../core/db/index.ts';
 import { OPEN_STATUSES, STATUSES, type RequestsTables, type Status } from './schema.ts';
@@ -335,4 +335,60 @@ export function searchRequests(db: RqDB, communeId: number, f: { afterId?: numbe
   if (f.afterId !== undefined) q = q.where('r.id', '>', f.afterId);
   if (f.ids) q = q.where('r.id', 'in', f.ids.length ? f.ids : [-1]);
   return q.orderBy('r.id').limit(f.limit).execute();
+}
+
+// ---------- Writes (inside the caller's transaction) ----------
+
+type Row<T extends keyof RequestsTables> = Insertable<RequestsTables[T]>;
+
+export async function insertRequest(db: RqDB, values: Row<'requests'>): Promise<number> {
+  return (await db.insertInto('requests').values(values).returning('id').executeTakeFirstOrThrow()).id;
+}
+
+export async function insertEvent(db: RqDB, values: Row<'request_events'>): Promise<number> {
+  return (await db.insertInto('request_events').values(values).returning('id').executeTakeFirstOrThrow()).id;
+}
+
+export async function insertFollower(db: RqDB, values: Row<'request_followers'>): Promise<void> {
+  await db.insertInto('request_followers').values(values).execute();
+}
+
+/**
+ * Updates one request; with `when`, only if it is still in that state (status, institution, contest,
+ * not yet escalated). Returns how many rows changed (0: someone changed it meanwhile).
+ */
+export async function updateRequest(db: RqDB, communeId: number, id: number, set: Record<string, unknown>,
+  when: { status?: string; institutionId?: number; contestStatus?: string; notEscalated?: boolean } = {}): Promise<number> {
+  let q = db.updateTable('requests').set(set as any).where('commune_id', '=', communeId).where('id', '=', id);
+  if (when.status !== undefined) q = q.where('status', '=', when.status);
+  if (when.institutionId !== undefined) q = q.where('institution_id', '=', when.institutionId);
+  if (when.contestStatus !== undefined) q = q.where('contest_status', '=', when.contestStatus);
+  if (when.notEscalated) q = q.where('escalated_at', 'is', null);
+  return Number((await q.executeTakeFirst()).numUpdatedRows);
+}
+
+export async function updateFollower(db: RqDB, communeId: number, id: number, set: { confirmed?: number; request_id?: number; is_reporter?: number }): Promise<void> {
+  await db.updateTable('request_followers').set(set).where('commune_id', '=', communeId).where('id', '=', id).execute();
+}
+
+export async function deleteFollower(db: RqDB, communeId: number, id: number): Promise<void> {
+  await db.deleteFrom('request_followers').where('commune_id', '=', communeId).where('id', '=', id).execute();
+}
+
+export async function insertContest(db: RqDB, values: Row<'request_contests'>): Promise<void> {
+  await db.insertInto('request_contests').values(values).execute();
+}
+
+export async function updateContest(db: RqDB, communeId: number, id: number, set: { status: string; ruling: string; ruled_at: string; mediator_id: number | null }): Promise<void> {
+  await db.updateTable('request_contests').set(set).where('commune_id', '=', communeId).where('id', '=', id).execute();
+}
+
+export async function setPhotoHidden(db: RqDB, communeId: number, id: number, hidden: boolean): Promise<void> {
+  await db.updateTable('request_photos').set({ hidden: hidden ? 1 : 0 }).where('commune_id', '=', communeId).where('id', '=', id).execute();
+}
+
+/** Whether the commune's holiday calendar has any day in that year. */
+export async function hasHolidaysIn(db: AnyDB, communeId: number, year: number): Promise<boolean> {
+  return !!(await db.selectFrom('holidays').select('id').where('commune_id', '=', communeId)
+    .where('day', '>=', `${year}-01-01`).where('day', '<=', `${year}-12-31`).limit(1).executeTakeFirst());
 }

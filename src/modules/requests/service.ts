@@ -305,7 +305,7 @@ export async function submitRequest(ctx: Ctx, input: ReportFields, opts: SubmitO
     const seq = await repo.nextSeq(db, ctx.commune.id, year);
     const reference = formatReference(referencePrefix(ctx.commune.slug), year, seq);
     const at = iso(now);
-    const { id } = await db.insertInto('requests').values({
+    const id = await repo.insertRequest(db, {
       commune_id: ctx.commune.id, reference, year, seq, tracking_hash: trackingHash(code),
       category_id: report.category.id, district_id: report.districtId, institution_id: report.category.institutionId, assignee_id: null,
       status: 'submitted', reject_reason: null, duplicate_of_id: null, referral: null, public_note: null,
@@ -318,16 +318,16 @@ export async function submitRequest(ctx: Ctx, input: ReportFields, opts: SubmitO
       created_at: at, created_month: today.slice(0, 7), updated_at: at, acknowledged_at: null, first_response_at: null, due_on: dueOn,
       resolved_at: null, closed_at: null, within_target: null, resolution_days: null, resolution_hours: null, escalated_at: null,
       fixed: null, satisfaction: null, satisfaction_comment: null, feedback_at: null, reopen_count: 0, contest_status: 'none', sample: opts.sample ? 1 : 0,
-    }).returning('id').executeTakeFirstOrThrow();
+    });
     await recordPhotos(trx, ctx, id, photos, 'report', at, actorId);
     await addEvent(db, ctx, id, 'submitted', true, { data: { channel: opts.channel }, at });
     await indexRequest(trx, ctx.commune.id, id);
     if (report.email) {
       const token = randomToken(24);
-      await db.insertInto('request_followers').values({
+      await repo.insertFollower(db, {
         commune_id: ctx.commune.id, request_id: id, email: report.email, email_normalized: report.email.toLowerCase(), user_id: null,
         locale: ctx.locale, token, confirmed: 1, is_reporter: 1, created_at: at,
-      }).execute();
+      });
       await mailSubmitted(trx, ctx, { reference, categoryName: report.category.name }, { email: report.email, locale: ctx.locale, token }, code);
     }
     return {
@@ -349,11 +349,10 @@ export async function submitOnBehalf(ctx: Ctx, input: ReportFields, photos: Uplo
 
 /** Appends an event to a request's timeline; returns its id (Open311's `update_id` for public ones). */
 export async function addEvent(db: RqDB, ctx: Ctx, requestId: number, kind: string, isPublic: boolean, e: { body?: string | null; data?: Record<string, unknown>; at?: string } = {}): Promise<number> {
-  const { id } = await db.insertInto('request_events').values({
+  return repo.insertEvent(db, {
     commune_id: ctx.commune.id, request_id: requestId, at: e.at ?? iso(ctx.clock.now()), kind, public: isPublic ? 1 : 0,
     actor_id: ctx.actor?.userId || null, body: e.body ?? null, data: JSON.stringify(e.data ?? {}),
-  }).returning('id').executeTakeFirstOrThrow();
-  return id;
+  });
 }
 
 // ---------- Public reads ----------

@@ -170,17 +170,13 @@ async function staffAction(ctx: Ctx, r: FullRequestRow, action: string, change: 
  */
 async function transition(db: RqDB, ctx: Ctx, r: FullRequestRow, from: Status[], set: Record<string, unknown>): Promise<Record<string, unknown>> {
   if (!from.includes(r.status as Status)) throw new RuleError('requests.errors.badTransition', { status: ctx.t(`requests.status.${r.status}`) });
-  const res = await db.updateTable('requests').set(set as any).where('commune_id', '=', ctx.commune.id).where('id', '=', r.id)
-    .where('status', '=', r.status).where('institution_id', '=', r.institution_id).executeTakeFirst();
-  if (Number(res.numUpdatedRows) !== 1) throw new RuleError('requests.errors.stateChanged');
+  if (await repo.updateRequest(db, ctx.commune.id, r.id, set, { status: r.status, institutionId: r.institution_id }) !== 1) throw new RuleError('requests.errors.stateChanged');
   return set;
 }
 
 /** Updates a request without changing its status, if it is still with the institution it was read in. */
 async function touch(db: RqDB, ctx: Ctx, r: FullRequestRow, set: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const res = await db.updateTable('requests').set(set as any).where('commune_id', '=', ctx.commune.id).where('id', '=', r.id)
-    .where('institution_id', '=', r.institution_id).executeTakeFirst();
-  if (Number(res.numUpdatedRows) !== 1) throw new RuleError('requests.errors.stateChanged');
+  if (await repo.updateRequest(db, ctx.commune.id, r.id, set, { institutionId: r.institution_id }) !== 1) throw new RuleError('requests.errors.stateChanged');
   return set;
 }
 
@@ -299,9 +295,9 @@ async function moveFollowers(db: RqDB, ctx: Ctx, fromId: number, toId: number) {
   for (const f of from) {
     if (!existing.has(f.email_normalized)) {
       // The row moves with its token, so the unsubscribe link of earlier mails keeps working.
-      await db.updateTable('request_followers').set({ request_id: toId, is_reporter: 0 }).where('commune_id', '=', ctx.commune.id).where('id', '=', f.id).execute();
+      await repo.updateFollower(db, ctx.commune.id, f.id, { request_id: toId, is_reporter: 0 });
     } else {
-      await db.deleteFrom('request_followers').where('commune_id', '=', ctx.commune.id).where('id', '=', f.id).execute();
+      await repo.deleteFollower(db, ctx.commune.id, f.id);
     }
   }
 }
@@ -380,7 +376,7 @@ async function reporterAction<T>(ctx: Ctx, key: ReporterKey, action: string, fn:
 
 export async function hideName(ctx: Ctx, key: ReporterKey): Promise<string> {
   return reporterAction(ctx, key, 'hide_name', async (db, r, now) => {
-    await db.updateTable('requests').set({ name_public: 0, updated_at: iso(now) }).where('commune_id', '=', ctx.commune.id).where('id', '=', r.id).execute();
+    await repo.updateRequest(db, ctx.commune.id, r.id, { name_public: 0, updated_at: iso(now) });
     return { result: r.reference, after: { namePublic: false } };
   });
 }
@@ -410,7 +406,7 @@ export async function giveFeedback(ctx: Ctx, key: ReporterKey, input: unknown): 
       await notifyFollowers(db, ctx, r, { kind: 'reopened' }, { skipReporter: true });
       outcome = 'reopened';
     } else {
-      await db.updateTable('requests').set(base).where('commune_id', '=', ctx.commune.id).where('id', '=', r.id).execute();
+      await repo.updateRequest(db, ctx.commune.id, r.id, base);
       await addEvent(db, ctx, r.id, 'feedback', true, { data: { fixed: data.fixed === 'yes', satisfaction: data.satisfaction }, at });
       if (data.fixed === 'no') outcome = reporterOptions({ ...r, ...base }, now).contest ? 'can_contest' : 'closed';
     }
@@ -431,9 +427,8 @@ export async function contest(ctx: Ctx, key: ReporterKey, input: unknown): Promi
   return reporterAction(ctx, key, 'contest', async (db, r, now) => {
     if (!reporterOptions(r, now).contest) throw new RuleError('requests.errors.noContest');
     const at = iso(now);
-    const res = await db.updateTable('requests').set({ contest_status: 'pending', updated_at: at }).where('commune_id', '=', ctx.commune.id).where('id', '=', r.id).where('contest_status', '=', 'none').executeTakeFirst();
-    if (Number(res.numUpdatedRows) !== 1) throw new RuleError('requests.errors.stateChanged');
-    await db.insertInto('request_contests').values({ commune_id: ctx.commune.id, request_id: r.id, reason, created_at: at, status: 'pending', ruling: null, ruled_at: null, mediator_id: null }).execute();
+    if (await repo.updateRequest(db, ctx.commune.id, r.id, { contest_status: 'pending', updated_at: at }, { contestStatus: 'none' }) !== 1) throw new RuleError('requests.errors.stateChanged');
+    await repo.insertContest(db, { commune_id: ctx.commune.id, request_id: r.id, reason, created_at: at, status: 'pending', ruling: null, ruled_at: null, mediator_id: null });
     // The reason stays with the mediator (it may hold personal details); the fact of the contest is public.
     await addEvent(db, ctx, r.id, 'contested', true, { at });
     await notifyFollowers(db, ctx, r, { kind: 'contested' }, { skipReporter: true });
@@ -454,14 +449,13 @@ export async function rule(ctx: Ctx, reference: string, input: unknown): Promise
     const pending = (await repo.contestsOf(db, ctx.commune.id, r.id)).find((c) => c.status === 'pending');
     if (!pending || r.contest_status !== 'pending') throw new RuleError('requests.errors.noPendingContest');
     const at = iso(now);
-    await db.updateTable('request_contests').set({ status: data.decision, ruling: data.ruling, ruled_at: at, mediator_id: ctx.actor?.userId || null })
-      .where('commune_id', '=', ctx.commune.id).where('id', '=', pending.id).execute();
+    await repo.updateContest(db, ctx.commune.id, pending.id, { status: data.decision, ruling: data.ruling, ruled_at: at, mediator_id: ctx.actor?.userId || null });
     let set: Record<string, unknown> = { contest_status: data.decision, updated_at: at };
     if (data.decision === 'upheld') {
       const category = await repo.findCategory(db, ctx.commune.id, { id: r.category_id });
       set = { ...set, ...reopening(await dueDay(db, ctx.commune.id, now, category?.sla_days ?? 10)), reject_reason: null, referral: null };
     }
-    await db.updateTable('requests').set(set as any).where('commune_id', '=', ctx.commune.id).where('id', '=', r.id).execute();
+    await repo.updateRequest(db, ctx.commune.id, r.id, set);
     await addEvent(db, ctx, r.id, 'ruled', true, { body: data.ruling, data: { decision: data.decision }, at });
     await indexRequest(trx, ctx.commune.id, r.id);
     await notifyFollowers(db, ctx, r, { kind: `ruled_${data.decision}`, note: data.ruling });
@@ -489,14 +483,14 @@ export async function follow(ctx: Ctx, reference: string, input: unknown): Promi
     let outcome: FollowOutcome;
     if (existing?.confirmed) outcome = 'already';
     else if (existing) {
-      if (trusted) { await db.updateTable('request_followers').set({ confirmed: 1 }).where('commune_id', '=', ctx.commune.id).where('id', '=', existing.id).execute(); outcome = 'following'; }
+      if (trusted) { await repo.updateFollower(db, ctx.commune.id, existing.id, { confirmed: 1 }); outcome = 'following'; }
       else { await mailConfirmFollow(trx, ctx, { id: r.id, reference: r.reference, category_id: r.category_id }, { email, locale: ctx.locale, token: existing.token }); outcome = 'confirm_sent'; }
     } else {
       const token = randomToken(24);
-      await db.insertInto('request_followers').values({
+      await repo.insertFollower(db, {
         commune_id: ctx.commune.id, request_id: r.id, email, email_normalized: normalized, user_id: trusted ? ctx.actor!.userId : null,
         locale: ctx.locale, token, confirmed: trusted ? 1 : 0, is_reporter: 0, created_at: at,
-      }).execute();
+      });
       if (!trusted) await mailConfirmFollow(trx, ctx, { id: r.id, reference: r.reference, category_id: r.category_id }, { email, locale: ctx.locale, token });
       outcome = trusted ? 'following' : 'confirm_sent';
     }
@@ -522,8 +516,8 @@ async function followerAction(ctx: Ctx, token: string, action: 'confirm' | 'unsu
     const f = await repo.findFollowerByToken(db, ctx.commune.id, token);
     if (!f) return { result: null };
     const ref = (await repo.referencesOf(db, ctx.commune.id, [f.request_id]))[0]?.reference ?? null;
-    if (action === 'confirm') await db.updateTable('request_followers').set({ confirmed: 1 }).where('commune_id', '=', ctx.commune.id).where('id', '=', f.id).execute();
-    else await db.deleteFrom('request_followers').where('commune_id', '=', ctx.commune.id).where('id', '=', f.id).execute();
+    if (action === 'confirm') await repo.updateFollower(db, ctx.commune.id, f.id, { confirmed: 1 });
+    else await repo.deleteFollower(db, ctx.commune.id, f.id);
     return { result: ref, entityId: ref };
   });
 }
@@ -542,7 +536,7 @@ export async function setPhotoHidden(ctx: Ctx, photoId: number, hidden: boolean,
     const p = await repo.findPhoto(db, ctx.commune.id, photoId);
     if (!p) throw new NotFoundError();
     if (reference !== undefined && (await repo.referencesOf(db, ctx.commune.id, [p.request_id]))[0]?.reference !== normalizeReference(reference)) throw new NotFoundError();
-    await db.updateTable('request_photos').set({ hidden: hidden ? 1 : 0 }).where('commune_id', '=', ctx.commune.id).where('id', '=', photoId).execute();
+    await repo.setPhotoHidden(db, ctx.commune.id, photoId, hidden);
     const ref = (await repo.referencesOf(db, ctx.commune.id, [p.request_id]))[0].reference;
     await addEvent(db, ctx, p.request_id, hidden ? 'photo_hidden' : 'photo_shown', false, { data: { photoId } });
     return { result: ref, entityId: ref, after: { photoId, hidden } };
@@ -553,7 +547,7 @@ export async function moderatorHideName(ctx: Ctx, reference: string): Promise<vo
   await mutate(ctx, { permission: 'requests.moderate', action: 'request.hide_name', entity: 'request' }, async (trx) => {
     const db = rq(trx);
     const r = await loadByReference(db, ctx, reference);
-    await db.updateTable('requests').set({ name_public: 0 }).where('commune_id', '=', ctx.commune.id).where('id', '=', r.id).execute();
+    await repo.updateRequest(db, ctx.commune.id, r.id, { name_public: 0 });
     await addEvent(db, ctx, r.id, 'name_hidden', false);
     return { result: undefined, entityId: r.reference, after: { namePublic: false } };
   });
@@ -574,8 +568,7 @@ export async function escalateOverdue(ctx: Ctx, limit = 500): Promise<number> {
     const at = iso(ctx.clock.now());
     const taken: typeof due = [];
     for (const r of due) {
-      const res = await db.updateTable('requests').set({ escalated_at: at }).where('commune_id', '=', ctx.commune.id).where('id', '=', r.id).where('escalated_at', 'is', null).executeTakeFirst();
-      if (Number(res.numUpdatedRows) !== 1) continue;
+      if (await repo.updateRequest(db, ctx.commune.id, r.id, { escalated_at: at }, { notEscalated: true }) !== 1) continue;
       taken.push(r);
       await addEvent(db, ctx, r.id, 'escalated', false, { data: { dueOn: r.due_on }, at });
     }
@@ -607,7 +600,7 @@ export async function reissueCode(ctx: Ctx, reference: string): Promise<string> 
   return mutate(ctx, { permission: 'requests.report_for', action: 'request.code_reissued', entity: 'request' }, async (trx) => {
     const db = rq(trx);
     const r = await loadByReference(db, ctx, reference);
-    await db.updateTable('requests').set({ tracking_hash: trackingHash(code) }).where('commune_id', '=', ctx.commune.id).where('id', '=', r.id).execute();
+    await repo.updateRequest(db, ctx.commune.id, r.id, { tracking_hash: trackingHash(code) });
     await addEvent(db, ctx, r.id, 'code_reissued', false);
     return { result: code, entityId: r.reference };
   });
