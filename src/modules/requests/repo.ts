@@ -392,3 +392,58 @@ export async function hasHolidaysIn(db: AnyDB, communeId: number, year: number):
   return !!(await db.selectFrom('holidays').select('id').where('commune_id', '=', communeId)
     .where('day', '>=', `${year}-01-01`).where('day', '<=', `${year}-12-31`).limit(1).executeTakeFirst());
 }
+
+// ---------- Settings: categories, questions, districts, templates, heads (inside the caller's transaction) ----------
+
+type SettingsTable = 'request_categories' | 'request_questions' | 'request_districts' | 'request_templates';
+
+/** Updates a settings row by id, or (id null) inserts it for the commune; returns its id. */
+export async function saveSetting(db: RqDB, table: SettingsTable, communeId: number, id: number | null, values: Record<string, unknown>): Promise<number> {
+  const d = db as unknown as Kysely<any>;
+  if (id !== null) {
+    await d.updateTable(table).set(values).where('commune_id', '=', communeId).where('id', '=', id).execute();
+    return id;
+  }
+  return (await d.insertInto(table).values({ commune_id: communeId, ...values }).returning('id').executeTakeFirstOrThrow()).id;
+}
+
+export async function deleteSetting(db: RqDB, table: 'request_questions' | 'request_templates', communeId: number, id: number): Promise<void> {
+  await (db as unknown as Kysely<any>).deleteFrom(table).where('commune_id', '=', communeId).where('id', '=', id).execute();
+}
+
+/** Whether any request was filed in a category (its slug is then its Open311 code, and stays). */
+export async function categoryInUse(db: RqDB, communeId: number, categoryId: number): Promise<boolean> {
+  return !!(await db.selectFrom('requests').select('id').where('commune_id', '=', communeId).where('category_id', '=', categoryId).limit(1).executeTakeFirst());
+}
+
+export async function setHead(db: RqDB, communeId: number, institutionId: number, userId: number | null): Promise<void> {
+  await db.deleteFrom('request_heads').where('commune_id', '=', communeId).where('institution_id', '=', institutionId).execute();
+  if (userId !== null) await db.insertInto('request_heads').values({ commune_id: communeId, institution_id: institutionId, user_id: userId }).execute();
+}
+
+// ---------- The holiday calendar (core's table, which the deadlines count with) ----------
+
+export type HolidayRow = { id: number; day: string; name: string; kind: string; confirmed: number };
+
+export function holidaysBetween(db: AnyDB, communeId: number, from: string, to: string): Promise<HolidayRow[]> {
+  return (db as Kysely<CoreTables>).selectFrom('holidays').select(['id', 'day', 'name', 'kind', 'confirmed']).where('commune_id', '=', communeId)
+    .where('day', '>=', from).where('day', '<=', to).orderBy('day').execute() as Promise<HolidayRow[]>;
+}
+
+export async function findHoliday(db: AnyDB, communeId: number, by: { id?: number; day?: string }): Promise<HolidayRow | undefined> {
+  let q = (db as Kysely<CoreTables>).selectFrom('holidays').select(['id', 'day', 'name', 'kind', 'confirmed']).where('commune_id', '=', communeId);
+  q = by.id !== undefined ? q.where('id', '=', by.id) : q.where('day', '=', by.day ?? '');
+  return (await q.executeTakeFirst()) as HolidayRow | undefined;
+}
+
+export async function insertHoliday(db: AnyDB, h: { commune_id: number; day: string; name: string; kind: string; confirmed: number }): Promise<void> {
+  await (db as Kysely<CoreTables>).insertInto('holidays').values(h as any).execute();
+}
+
+export async function updateHoliday(db: AnyDB, communeId: number, id: number, set: { day?: string; confirmed?: number }): Promise<void> {
+  await (db as Kysely<CoreTables>).updateTable('holidays').set(set as any).where('commune_id', '=', communeId).where('id', '=', id).execute();
+}
+
+export async function deleteHoliday(db: AnyDB, communeId: number, id: number): Promise<void> {
+  await (db as Kysely<CoreTables>).deleteFrom('holidays').where('commune_id', '=', communeId).where('id', '=', id).execute();
+}
