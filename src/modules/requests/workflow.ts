@@ -32,8 +32,8 @@ async function loadByReference(db: RqDB, ctx: Ctx, reference: string): Promise<F
 
 /**
  * A request's staff file: its handlers (their own institution only), the counter, the mediator, the
- * moderator. The reporter's email and phone come as `contact`, only to those who deal with the
- * reporter (the handlers, the counter, the mediator), never inside the request's row.
+ * moderator (test/privacy.test.ts names who sees the contact). The reporter's email and phone come
+ * apart as `contact`, never inside the request's row that route code holds.
  */
 export async function staffFile(ctx: Ctx, reference: string) {
   const db = rq(ctx.db);
@@ -54,7 +54,8 @@ export async function staffFile(ctx: Ctx, reference: string) {
     r.entered_by ? repo.userName(db, ctx.commune.id, r.entered_by) : null,
   ]);
   const duplicateOf = r.duplicate_of_id ? (await repo.referencesOf(db, ctx.commune.id, [r.duplicate_of_id]))[0]?.reference ?? null : null;
-  const contact = handler || can(ctx.actor, 'requests.report_for') || can(ctx.actor, 'requests.mediate') ? { email: r.reporter_email, phone: r.reporter_phone } : null;
+  // Whoever may open the file deals with the reporter (the handlers, the counter, the mediator, the moderator).
+  const contact = { email: r.reporter_email, phone: r.reporter_phone };
   return {
     request: withoutContact(r), contact, events: events.map((e) => ({ ...e, data: parseData(e.data) })), photos, followers, contests,
     staff: staff.map((s) => ({ id: s.id, name: s.name })), duplicates: duplicates.map((d) => d.reference), duplicateOf, handler,

@@ -68,7 +68,7 @@ export function QueuePage({ rows, total, capped, page, pageSize, categories, dis
 
 export interface StaffFileData {
   request: RequestView;
-  /** The reporter's email and phone, for those who deal with the reporter; null for the others. */
+  /** The reporter's email and phone, apart from the request's row; null when the actor may not see them. */
   contact: { email: string | null; phone: string | null } | null;
   category: Category;
   district: District | null;
