@@ -2,7 +2,7 @@ import type { Database } from './core/db/index.ts';
 import type { Config } from './config.ts';
 import { Tenancy, type Commune } from './core/tenancy/index.ts';
 import { randomToken } from './core/auth/passwords.ts';
-import { iso } from './core/clock/index.ts';
+import { iso, systemClock } from './core/clock/index.ts';
 import { appendAudit } from './core/audit/index.ts';
 import { seedHolidays } from './core/clock/working-days.ts';
 import type { Translated } from './core/i18n/index.ts';
@@ -24,12 +24,14 @@ export async function createCommune(database: Database, config: Config, slug: st
   const password = randomToken(12);
   const adminEmail = `admin@${slug}.local`;
   const s = spec ?? { name: { fr: slug, ar: slug, en: slug } };
+  // A new commune has no context yet: the process's clock.
+  const now = systemClock.now();
   const communeId = await database.db.transaction().execute(async (trx) => {
     const { id } = await trx.insertInto('communes').values({
       slug, name: JSON.stringify(s.name), region: JSON.stringify(s.region ?? {}), population: s.population ?? null,
       hosts: s.hosts ?? '', sample: s.sample ? 1 : 0, created_at: iso(),
     }).returning('id').executeTakeFirstOrThrow();
-    const userId = await insertUser(trx, id, { email: adminEmail, name: 'Administrateur', password });
+    const userId = await insertUser(trx, id, { email: adminEmail, name: 'Administrateur', password }, now);
     await trx.insertInto('role_grants').values({ commune_id: id, user_id: userId, role: 'admin', institution_id: null, granted_by: null, created_at: iso() }).execute();
     const year = new Date().getUTCFullYear();
     await seedHolidays(trx, id, [year - 1, year, year + 1]);

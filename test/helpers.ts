@@ -32,6 +32,8 @@ export interface TestApp {
   ctx(actor?: Actor | null): Promise<Ctx>;
   /** Creates a user with a role; returns its email (password: PASSWORD). */
   user(role: string, institutionSlug?: string): Promise<{ email: string; id: number }>;
+  /** Runs `fn` (one HTTP request, say) and returns the SQL of every statement the app ran meanwhile, BEGIN and COMMIT included. */
+  statements<T>(fn: () => Promise<T>): Promise<{ result: T; sql: string[] }>;
 }
 
 export const PASSWORD = 'correct horse battery staple';
@@ -73,6 +75,11 @@ export async function startApp(overrides: Partial<Config> = {}): Promise<TestApp
         if (schema) await dropSchema(schema);
         fs.rmSync(dataDir, { recursive: true, force: true });
       }
+    },
+    async statements(fn) {
+      const sql: string[] = [];
+      const stop = database.observe((s) => sql.push(s));
+      try { return { result: await fn(), sql }; } finally { stop(); }
     },
     ctx: async (actor) => systemCtx(database, commune, config, actor === null ? undefined : actor ?? undefined),
     async user(role, institutionSlug) {

@@ -3,10 +3,14 @@
 // photos stripped of EXIF, and no personal data in any public page or export.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import sharp from 'sharp';
 import { startApp, Client, textOf, actorFor, type TestApp } from './helpers.ts';
 import { startSmtp } from './smtp.ts';
 import { drainOutbox } from '../src/core/mail/index.ts';
+import { mutate } from '../src/core/service.ts';
+import { stageFile, recordFile, storagePath } from '../src/core/files/index.ts';
 import type { Ctx } from '../src/core/service.ts';
 import { ForbiddenError, RuleError } from '../src/core/http/errors.ts';
 import * as svc from '../src/modules/requests/service.ts';
@@ -345,6 +349,47 @@ test('is it fixed: one reopening within 30 days, then a contest that the mediato
   assert.doesNotMatch(textOf((await new Client(t.url).get(`/fr/requests/${reference}`)).text), /Rachid/);
 });
 
+/** The photo files on disk now, by path. */
+function storedFiles(): Set<string> {
+  const root = path.join(t.config.dataDir, 'files', String(t.commune.id));
+  return new Set(fs.existsSync(root) ? fs.readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(jpeg|png|webp)$/.test(f)) : []);
+}
+
+test('a photo reaches the disk before its transaction opens, which only records its row', async () => {
+  const jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#2a7' } }).jpeg().toBuffer();
+  const beforeFiles = storedFiles();
+  // What was on disk when each transaction began (BEGIN, or BEGIN IMMEDIATE on SQLite).
+  const atBegin: Set<string>[] = [];
+  const { result: sent, sql } = await t.statements(async () => {
+    const stop = t.database.observe((s) => { if (/^begin/i.test(s)) atBegin.push(storedFiles()); });
+    try {
+      return await svc.submitRequest(await anon(), { ...REPORT, description: 'Photo avant la transaction.' }, { channel: 'web', photos: [{ filename: 'a.jpg', mimetype: 'image/jpeg', data: jpeg, truncated: false }] });
+    } finally { stop(); }
+  });
+  const added = [...storedFiles()].filter((f) => !beforeFiles.has(f));
+  assert.equal(added.length, 1, 'one photo written');
+  assert.equal(atBegin.length, 1, `one transaction:\n${sql.join('\n')}`);
+  assert.ok(atBegin[0].has(added[0]), 'the photo was on disk (written and fsynced) before the transaction began');
+  const photos = await t.database.db.withTables<any>().selectFrom('request_photos as p').innerJoin('requests as r', 'r.id', 'p.request_id')
+    .select('p.id').where('r.reference', '=', sent.reference).execute();
+  assert.equal(photos.length, 1, 'its row recorded in the transaction');
+
+  // A staged file whose transaction rolls back stays on disk unreferenced, and is served by nothing.
+  const orphan = { data: await sharp({ create: { width: 8, height: 8, channels: 3, background: '#123' } }).png().toBuffer(), kind: 'png' as const, name: 'orphan.png' };
+  const staged = await stageFile(t.config.dataDir, t.commune.id, orphan);
+  assert.ok(fs.existsSync(storagePath(t.config.dataDir, t.commune.id, staged.sha256, 'png')));
+  await assert.rejects(mutate(await t.ctx(), { permission: null, action: 'test.rollback', entity: 'file' }, async (trx) => {
+    await recordFile(trx, t.commune.id, staged, null);
+    throw new Error('rolled back');
+  }), /rolled back/);
+  assert.equal((await t.database.db.selectFrom('files').select('id').where('sha256', '=', staged.sha256).execute()).length, 0, 'no row for the rolled-back file');
+  // Staging the same content again reuses the bytes; recording it then references them.
+  const again = await stageFile(t.config.dataDir, t.commune.id, orphan);
+  assert.equal(again.sha256, staged.sha256);
+  const rec = await mutate(await t.ctx(), { permission: null, action: 'test.record', entity: 'file' }, async (trx) => ({ result: await recordFile(trx, t.commune.id, again, null) }));
+  assert.ok(rec.id > 0);
+});
+
 test('a duplicate is merged: its followers move to the original, and are told', async () => {
   const works = await staff('department_staff', 'travaux');
   const original = await fileRequest({ description: 'ORIGINAL' });
@@ -373,6 +418,48 @@ test('a duplicate is merged: its followers move to the original, and are told', 
   assert.ok(textOf((await new Client(t.url).get(`/fr/requests/${original.reference}`)).text).includes(dup.reference));
   const mails = await db.selectFrom('outbox').select(['to_addr', 'subject']).where('to_addr', 'in', [follower.email, 'reporter.dup@example.org']).execute();
   assert.ok(mails.some((m: any) => m.to_addr === follower.email && m.subject.includes(dup.reference) && m.subject.includes(original.reference)), 'followers are told of the merge');
+});
+
+test('a duplicate merge is scoped: no staff member merges into another institution’s request, nothing written when refused', async () => {
+  const db = t.database.db.withTables<any>();
+  const works = await signedIn('department_staff', 'travaux');
+  const operator = await signedIn('operator_staff', 'operateur-proprete');
+  const admin = await staff('admin');
+  // A works request, and a waste request (the cleaning operator's), each with a follower who gets mail.
+  const ours = await fileRequest({ description: 'CHEZ-NOUS', email: 'reporter.ours@example.org' });
+  const theirs = await svc.submitRequest(await anon(), { category: 'dechets', district: 'medina', description: 'CHEZ-EUX', email: 'reporter.theirs@example.org', q_probleme: 'bac-plein' }, { channel: 'web' });
+  // A works request an admin merged into the operator's request: a chain that ends in another institution.
+  const chained = await fileRequest({ description: 'CHAINE' });
+  await wf.reject(admin.ctx, chained.reference, { reason: 'duplicate', duplicate_of: theirs.reference });
+
+  const snapshot = async () => {
+    const rows = await db.selectFrom('requests').select(['id', 'reference', 'status', 'duplicate_of_id', 'updated_at']).where('reference', 'in', [ours.reference, theirs.reference]).orderBy('id').execute();
+    const ids = rows.map((r: any) => r.id);
+    return {
+      rows,
+      events: await db.selectFrom('request_events').select(['request_id', 'kind']).where('request_id', 'in', ids).orderBy('id').execute(),
+      followers: await db.selectFrom('request_followers').select(['request_id', 'email']).where('request_id', 'in', ids).orderBy('id').execute(),
+      mails: Number((await db.selectFrom('outbox').select((eb: any) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow() as any).n),
+      audit: Number((await db.selectFrom('audit_log').select((eb: any) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow() as any).n),
+    };
+  };
+  const before = await snapshot();
+  for (const [who, reference, into] of [[works, ours.reference, theirs.reference], [works, ours.reference, chained.reference], [operator, theirs.reference, ours.reference]] as const) {
+    await who.c.get(`/fr/admin/requests/${reference}`);
+    const res = await who.c.post(`/fr/admin/requests/${reference}/answer`, { status: 'rejected', reason: 'duplicate', duplicate_of: into });
+    assert.equal(res.status, 403, `${reference} into ${into}: refused`);
+    assert.deepEqual(await snapshot(), before, `${reference} into ${into}: nothing written (no event, no mail, no follower moved, no audit entry)`);
+  }
+  // The service says the same to any caller.
+  await assert.rejects(wf.reject(await as(works.id), ours.reference, { reason: 'duplicate', duplicate_of: theirs.reference }), ForbiddenError);
+  assert.deepEqual(await snapshot(), before);
+
+  // Within its own institution the merge still works, through the form.
+  const other = await fileRequest({ description: 'AUTRE-CHEZ-NOUS' });
+  await works.c.get(`/fr/admin/requests/${other.reference}`);
+  const ok = await works.c.post(`/fr/admin/requests/${other.reference}/answer`, { status: 'rejected', reason: 'duplicate', duplicate_of: ours.reference });
+  assert.equal(ok.status, 303);
+  assert.equal((await rowOf(other.reference)).duplicate_of_id, (await rowOf(ours.reference)).id);
 });
 
 test('mail through a real SMTP server: confirmation, every public change, unsubscribe and follow confirmation by the buttons behind their links', async () => {
@@ -468,6 +555,33 @@ test('overdue requests are flagged and escalated to the head by mail, once', asy
   const w = new Client(t.url);
   await w.login(head.email);
   assert.match(textOf((await w.get(`/fr/admin/requests/${reference}`)).text), /Signalé au responsable/);
+});
+
+test('staff mail speaks its recipient’s language: an Arabic-preferring staff member gets the escalation in Arabic when a French speaker triggers it', async () => {
+  const smtp = await startSmtp();
+  try {
+    await drainOutbox(t.database.db, smtp.transport, t.config.mailFrom, 5000);
+    smtp.mails.length = 0;
+    // The cleaning operator has no head: its staff get the list, each in their own language.
+    const arabic = await t.user('operator_staff', 'operateur-proprete');
+    const french = await t.user('operator_staff', 'operateur-proprete');
+    await t.database.db.updateTable('users').set({ locale: 'ar' }).where('id', '=', arabic.id).execute();
+    const { reference } = await svc.submitRequest(await anon(), { category: 'dechets', district: 'medina', description: 'Bac plein depuis une semaine.', q_probleme: 'bac-plein' }, { channel: 'web' });
+    const admin = await staff('admin');
+    const trigger = later({ ...admin.ctx, locale: 'fr', t: (await t.ctx()).tFor('fr') }, 90);
+    assert.ok((await wf.escalateOverdue(trigger)) >= 1);
+    await drainOutbox(t.database.db, smtp.transport, t.config.mailFrom, 5000);
+    const to = (email: string) => smtp.mails.filter((m) => m.to.includes(email) && m.text.includes(reference));
+    const [ar] = to(arabic.email), [fr] = to(french.email);
+    assert.ok(ar && fr, 'both staff members are told');
+    assert.match(ar.subject, /تجاوز/, `Arabic subject: ${ar.subject}`);
+    assert.match(ar.text, /مرحبا/);
+    assert.ok(ar.text.includes(`/ar/admin/requests/${reference}`), 'the link opens the file in Arabic');
+    assert.doesNotMatch(ar.text, /Bonjour|délai/);
+    assert.match(fr.subject, /dépassé/);
+    assert.match(fr.text, /Bonjour/);
+    assert.ok(fr.text.includes(`/fr/admin/requests/${reference}`));
+  } finally { await smtp.close(); }
 });
 
 test('privacy: a planted email, phone and hidden name appear in no public page, map data or export', async () => {

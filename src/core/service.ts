@@ -70,6 +70,7 @@ async function apply<T>(ctx: Ctx, spec: MutationSpec, fn: Change<T>, trx: AnyDB)
   const out = await fn(trx);
   await appendAudit(trx, {
     communeId: ctx.commune.id,
+    at: ctx.clock.now(),
     actorId: ctx.actor?.userId || null,
     action: spec.action,
     entity: spec.entity,

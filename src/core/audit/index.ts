@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { lockCommune, changeMark, type AnyDB } from '../db/index.ts';
-import { iso } from '../clock/index.ts';
+import { iso, systemClock } from '../clock/index.ts';
 
 export const GENESIS = '0'.repeat(64);
 
@@ -12,6 +12,8 @@ export interface AuditEntry {
   entityId?: string | number | null;
   before?: unknown;
   after?: unknown;
+  /** When (the service's injected clock); the process's clock for the CLI and seeding. */
+  at?: Date;
 }
 
 function canonical(value: unknown): string {
@@ -48,7 +50,7 @@ export async function appendAudit(trx: AnyDB, e: AuditEntry): Promise<void> {
     .orderBy('id', 'desc').limit(1).executeTakeFirst();
   const row: HashedFields = {
     commune_id: e.communeId,
-    at: iso(),
+    at: iso(e.at ?? systemClock.now()),
     actor_id: e.actorId,
     action: e.action,
     entity: e.entity,

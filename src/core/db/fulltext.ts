@@ -111,10 +111,10 @@ export function tsvectorLiteral(communeId: number, kind: string, titleTokens: st
 /** Removes one item from the index (nothing when it is not there). */
 export async function deleteIndexed(trx: AnyDB, communeId: number, kind: string, key: string): Promise<void> {
   if (engineOf(trx) === 'sqlite') {
-    const row = await docs(trx).selectFrom('search_docs').select('id').where('commune_id', '=', communeId).where('kind', '=', kind).where('key', '=', key).executeTakeFirst();
+    // One statement finds and removes the doc (RETURNING, SQLite 3.35+), one its full-text row.
+    const row = await docs(trx).deleteFrom('search_docs').where('commune_id', '=', communeId).where('kind', '=', kind).where('key', '=', key).returning('id').executeTakeFirst();
     if (!row) return;
     await sql`delete from search_fts where rowid = ${row.id}`.execute(trx);
-    await docs(trx).deleteFrom('search_docs').where('id', '=', row.id).execute();
   } else {
     await docs(trx).deleteFrom('search_docs').where('commune_id', '=', communeId).where('kind', '=', kind).where('key', '=', key).execute();
   }

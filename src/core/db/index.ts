@@ -22,7 +22,22 @@ export interface Database {
   sqlite?: SQLite.Database;
   /** PostgreSQL schema, when not the default one. */
   schema?: string;
+  /**
+   * Calls `fn` with the SQL of every statement this database runs from now on (BEGIN, COMMIT and
+   * savepoints included), until the returned function is called. The tests count statements per
+   * HTTP request with it (test/helpers.ts `countStatements`).
+   */
+  observe(fn: (sql: string) => void): () => void;
   close(): Promise<void>;
+}
+
+/** Kysely's log hook, fanned out to the observers of one database; nothing to do while there are none. */
+function observers() {
+  const set = new Set<(sql: string) => void>();
+  return {
+    log: (e: { query: { sql: string } }) => { for (const fn of set) fn(e.query.sql); },
+    observe(fn: (sql: string) => void) { set.add(fn); return () => { set.delete(fn); }; },
+  };
 }
 
 /**
@@ -58,9 +73,10 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       const c = await pool.connect();
       try { await c.query(`CREATE SCHEMA IF NOT EXISTS ${opts.schema}`); } finally { c.release(); }
     }
-    const db = new Kysely<CoreTables>({ dialect: new PostgresDialect({ pool }) });
+    const seen = observers();
+    const db = new Kysely<CoreTables>({ dialect: new PostgresDialect({ pool }), log: seen.log });
     await sql`select 1`.execute(db);
-    return { db, engine: 'postgres', schema: opts.schema, close: () => db.destroy() };
+    return { db, engine: 'postgres', schema: opts.schema, observe: seen.observe, close: () => db.destroy() };
   }
   fs.mkdirSync(opts.dataDir, { recursive: true });
   const file = path.join(opts.dataDir, 'commune.db');
@@ -74,7 +90,8 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   // query such as `commune_id = ? and id in (…)` scans the commune (issue 5, docs/PERFORMANCE.md).
   database.pragma('analysis_limit = 1000');
   database.pragma('optimize = 0x10002');
-  const db = new Kysely<CoreTables>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(database) }) });
+  const seen = observers();
+  const db = new Kysely<CoreTables>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(database) }), log: seen.log });
   const foreignCommits = database.prepare('pragma data_version').pluck();
   const ownChanges = database.prepare('select total_changes()').pluck();
   // Read once per turn of the event loop: the requests that arrive together share the reading. A
@@ -88,7 +105,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     setImmediate(forget);
     return turnMark;
   });
-  return { db, engine: 'sqlite', file, sqlite: database, close: () => db.destroy() };
+  return { db, engine: 'sqlite', file, sqlite: database, observe: seen.observe, close: () => db.destroy() };
 }
 
 const changeMarks = new WeakMap<object, () => string | null>();

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { AnyDB } from '../db/index.ts';
 import { RuleError } from '../http/errors.ts';
-import { iso } from '../clock/index.ts';
+import { iso, systemClock } from '../clock/index.ts';
 
 /** A file field of a multipart form, as the core multipart parser leaves it on the body. */
 export interface Upload { filename: string; mimetype: string; data: Buffer; truncated: boolean }
@@ -80,20 +80,46 @@ export function checkFile(upload: Upload, opts: CheckOptions): PreparedFile {
   return { data: upload.data, kind, name: cleanFilename(upload.filename) };
 }
 
-/** Writes the bytes content-addressed under DATA_DIR and records the file, inside the caller's transaction. */
-export async function writeFile(trx: AnyDB, dataDir: string, communeId: number, f: PreparedFile, userId: number | null): Promise<StoredFile> {
+/**
+ * A file's bytes written content-addressed under DATA_DIR and fsynced, not yet recorded. Staged
+ * before the mutation's transaction opens, so that the disk write and its fsync never hold the
+ * transaction (and the commune's write lock, a group commit's batch) open; the transaction then only
+ * records the row (`recordFile`). Should it roll back, the bytes stay on disk unreferenced: harmless
+ * (the same content staged again reuses them), and nothing serves a file without its row.
+ */
+export interface StagedFile { sha256: string; kind: FileKind; size: number; name: string }
+
+/** Writes and fsyncs the bytes (once per content), outside any transaction. */
+export async function stageFile(dataDir: string, communeId: number, f: PreparedFile): Promise<StagedFile> {
   const sha256 = createHash('sha256').update(f.data).digest('hex');
   const file = storagePath(dataDir, communeId, sha256, f.kind);
   if (!fs.existsSync(file)) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, f.data, { flush: true });
-    fs.renameSync(tmp, file);
+    const dir = path.dirname(file);
+    await fs.promises.mkdir(dir, { recursive: true });
+    const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    await fs.promises.writeFile(tmp, f.data, { flush: true });
+    await fs.promises.rename(tmp, file);
+    // The rename itself reaches the disk with the directory's fsync.
+    const d = await fs.promises.open(dir, 'r');
+    try { await d.sync(); } finally { await d.close(); }
   }
+  return { sha256, kind: f.kind, size: f.data.length, name: f.name };
+}
+
+/** Records a staged file, inside the caller's transaction: one insert, no disk write. */
+export async function recordFile(trx: AnyDB, communeId: number, s: StagedFile, userId: number | null, at: Date = systemClock.now()): Promise<StoredFile> {
   const { id } = await trx.insertInto('files').values({
-    commune_id: communeId, sha256, kind: f.kind, mime: MIME[f.kind], size: f.data.length, original_name: f.name, created_at: iso(), created_by: userId,
+    commune_id: communeId, sha256: s.sha256, kind: s.kind, mime: MIME[s.kind], size: s.size, original_name: s.name, created_at: iso(at), created_by: userId,
   }).returning('id').executeTakeFirstOrThrow();
-  return { id, sha256, mime: MIME[f.kind], size: f.data.length, originalName: f.name };
+  return { id, sha256: s.sha256, mime: MIME[s.kind], size: s.size, originalName: s.name };
+}
+
+/**
+ * Stages and records in one call, inside the caller's transaction: for rare staff uploads (evidence,
+ * documents). Frequent writers (citizens' photos) stage first and record inside (`stageFile`, `recordFile`).
+ */
+export async function writeFile(trx: AnyDB, dataDir: string, communeId: number, f: PreparedFile, userId: number | null, at?: Date): Promise<StoredFile> {
+  return recordFile(trx, communeId, await stageFile(dataDir, communeId, f), userId, at);
 }
 
 export function storagePath(dataDir: string, communeId: number, sha256: string, kind: string): string {

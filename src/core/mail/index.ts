@@ -1,19 +1,28 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { AnyDB } from '../db/index.ts';
-import { iso } from '../clock/index.ts';
+import { iso, systemClock } from '../clock/index.ts';
 
 export interface OutgoingMail {
   communeId: number; to: string; subject: string; text: string;
   /** The address that stops such mail: sent as List-Unsubscribe with List-Unsubscribe-Post (RFC 8058, one click in the mail client). */
   unsubscribe?: string;
+  /** When it was queued (the service's injected clock); the process's clock when not given. */
+  at?: Date;
 }
 
 /** Queues a message in the outbox, inside the caller's transaction: it goes only if the change commits. */
 export async function queueMail(trx: AnyDB, m: OutgoingMail): Promise<void> {
-  await trx.insertInto('outbox').values({
+  await queueMails(trx, [m]);
+}
+
+/** Queues several messages in one statement (a change told to every follower), inside the caller's transaction. */
+export async function queueMails(trx: AnyDB, mails: OutgoingMail[]): Promise<void> {
+  if (!mails.length) return;
+  const now = systemClock.now();
+  await trx.insertInto('outbox').values(mails.map((m) => ({
     commune_id: m.communeId, to_addr: m.to, subject: m.subject, body_text: m.text, list_unsubscribe: m.unsubscribe ?? null,
-    status: 'pending', attempts: 0, created_at: iso(),
-  }).execute();
+    status: 'pending', attempts: 0, created_at: iso(m.at ?? now),
+  }))).execute();
 }
 
 export function createTransport(smtpUrl: string | undefined): Transporter {

@@ -144,7 +144,7 @@ export async function planJson(ctx: Ctx, slug: string, schemaUrl: string): Promi
   const plan = await planOf(ctx, slug);
   return (async function* () {
     const head = {
-      schema: schemaUrl, version: EXPORT_VERSION, generated_at: new Date().toISOString(), as_of: today(ctx),
+      schema: schemaUrl, version: EXPORT_VERSION, generated_at: ctx.clock.now().toISOString(), as_of: today(ctx),
       plan: {
         plan_id: plan.id, slug: plan.slug, kind: plan.kind, title: parseTranslated(plan.title), period_start: plan.period_start, period_end: plan.period_end,
         submitted_on: plan.submitted_on, status: plan.status, vision: parseTranslated(plan.vision), objectives: parseJson(plan.objectives, []),

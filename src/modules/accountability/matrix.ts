@@ -63,7 +63,7 @@ export async function openCycle(ctx: Ctx, planSlug: string, input: unknown): Pro
     const plan = await repo.findPlan(trx, ctx.commune.id, planSlug);
     if (!plan) throw new NotFoundError();
     if (await repo.findCycle(trx, ctx.commune.id, plan.id, d.code)) throw new RuleError('plans.cycle.exists', {}, 'code');
-    const now = iso();
+    const now = iso(ctx.clock.now());
     const { id } = await db.insertInto('reporting_cycles').values({
       commune_id: ctx.commune.id, plan_id: plan.id, code: d.code, period_end: periodEnd(d.code)!, due_date: d.due_date, status: 'open',
       opened_at: now, opened_by: ctx.actor?.userId || null, closed_at: null, last_published_at: null,
@@ -85,7 +85,7 @@ async function setCycleStatus(ctx: Ctx, planSlug: string, code: string, status: 
   await mutate(ctx, { permission: 'plans.manage', action: status === 'closed' ? 'cycle.close' : 'cycle.reopen', entity: 'reporting_cycle' }, async (trx) => {
     const { cycle } = await planAndCycle(ctx, trx, planSlug, code);
     if (cycle.status === status) throw new RuleError(status === 'closed' ? 'plans.cycle.alreadyClosed' : 'plans.cycle.alreadyOpen');
-    await adb(trx).updateTable('reporting_cycles').set({ status, closed_at: status === 'closed' ? iso() : null }).where('commune_id', '=', ctx.commune.id).where('id', '=', cycle.id).execute();
+    await adb(trx).updateTable('reporting_cycles').set({ status, closed_at: status === 'closed' ? iso(ctx.clock.now()) : null }).where('commune_id', '=', ctx.commune.id).where('id', '=', cycle.id).execute();
     return { result: undefined, entityId: cycle.id, before: { status: cycle.status }, after: { status } };
   });
 }
@@ -243,7 +243,7 @@ const indicatorReportSchema = reportSchema.extend({
 });
 
 async function addEvent(ctx: Ctx, trx: AnyDB, rowId: number, event: string, note = '') {
-  await adb(trx).insertInto('row_events').values({ commune_id: ctx.commune.id, row_id: rowId, at: iso(), actor_id: ctx.actor?.userId || null, event, note }).execute();
+  await adb(trx).insertInto('row_events').values({ commune_id: ctx.commune.id, row_id: rowId, at: iso(ctx.clock.now()), actor_id: ctx.actor?.userId || null, event, note }).execute();
 }
 
 /**
@@ -267,7 +267,7 @@ export async function reportRow(ctx: Ctx, planSlug: string, code: string, rowId:
     const values = 'status' in d
       ? { status: d.status, progress: actionProgress(d.status, d.progress), value: null }
       : { status: null, progress: null, value: (d as { value: number }).value };
-    const now = iso();
+    const now = iso(ctx.clock.now());
     await adb(trx).updateTable('matrix_rows').set({
       ...values, difficulties: d.difficulties, answer: d.answer, state: next, updated_at: now, updated_by: ctx.actor?.userId || null,
       ...(d.intent === 'submit' ? { submitted_at: now } : {}),
@@ -292,7 +292,7 @@ export async function validateRow(ctx: Ctx, planSlug: string, code: string, rowI
     if (!current || current.cycle_id !== cycle.id) throw new NotFoundError();
     const next = transition(current.state as RowState, 'validate');
     if (!next) throw new RuleError('plans.row.notSubmitted');
-    const now = iso();
+    const now = iso(ctx.clock.now());
     await adb(trx).updateTable('matrix_rows').set({ state: next, validated_at: now, validated_by: ctx.actor?.userId || null })
       .where('commune_id', '=', ctx.commune.id).where('id', '=', rowId).execute();
     await addEvent(ctx, trx, rowId, 'validate');
@@ -370,7 +370,7 @@ export async function importMatrix(ctx: Ctx, planSlug: string, code: string, upl
       applied.push(c);
     }
     if (errors.length) throw new ImportRejected(errors.sort((a, b) => a.line - b.line));
-    const now = iso();
+    const now = iso(ctx.clock.now());
     let submitted = 0;
     for (const c of applied) {
       const ref = refs.get(c.rowId)!;
@@ -409,7 +409,7 @@ export async function recordDecision(ctx: Ctx, planSlug: string, code: string, i
     if (rows.length !== d.row_ids.length) throw new RuleError('errors.choice', {}, 'row_ids');
     const { id } = await adb(trx).insertInto('steering_decisions').values({
       commune_id: ctx.commune.id, cycle_id: cycle.id, decided_on: d.decided_on, outcome: d.outcome, decision: d.decision, measures: d.measures,
-      created_by: ctx.actor?.userId || null, created_at: iso(),
+      created_by: ctx.actor?.userId || null, created_at: iso(ctx.clock.now()),
     }).returning('id').executeTakeFirstOrThrow();
     if (d.row_ids.length) await adb(trx).insertInto('steering_decision_rows').values(d.row_ids.map((r) => ({ commune_id: ctx.commune.id, decision_id: id, row_id: r }))).execute();
     return { result: id, entityId: id, after: { cycle: code, ...d } };
@@ -441,7 +441,7 @@ export async function publishCycle(ctx: Ctx, planSlug: string, code: string): Pr
     const { cycle } = await planAndCycle(ctx, trx, planSlug, code);
     const rows = await repo.matrixRows(trx, ctx.commune.id, cycle.id, { states: ['validated'] });
     if (rows.length === 0) throw new RuleError('plans.publish.nothing');
-    const now = iso();
+    const now = iso(ctx.clock.now());
     const by = ctx.actor?.userId || null;
     const published: { row: number; update?: number; measurement?: number }[] = [];
     for (const r of rows) {
@@ -524,7 +524,7 @@ export async function correctActionUpdate(ctx: Ctx, planSlug: string, updateId: 
     if (d.status === u.status && progress === u.progress) throw new RuleError('plans.correct.unchanged', {}, 'progress');
     const { id } = await adb(trx).insertInto('action_updates').values({
       commune_id: ctx.commune.id, action_id: u.action_id, cycle_id: u.cycle_id, period_end: u.period_end, version: u.version + 1, status: d.status, progress,
-      difficulties: u.difficulties, note: d.note, supersedes_id: u.id, row_id: u.row_id, published_at: iso(), published_by: ctx.actor?.userId || null, sample: u.sample,
+      difficulties: u.difficulties, note: d.note, supersedes_id: u.id, row_id: u.row_id, published_at: iso(ctx.clock.now()), published_by: ctx.actor?.userId || null, sample: u.sample,
     }).returning('id').executeTakeFirstOrThrow();
     return { result: id, entityId: id, before: { id: u.id, version: u.version, status: u.status, progress: u.progress }, after: { id, version: u.version + 1, status: d.status, progress, note: d.note } };
   });
@@ -544,7 +544,7 @@ export async function correctMeasurement(ctx: Ctx, planSlug: string, measurement
     const { id } = await adb(trx).insertInto('measurements').values({
       commune_id: ctx.commune.id, indicator_id: m.indicator_id, cycle_id: m.cycle_id, period: m.period, period_end: m.period_end, version: m.version + 1,
       value: d.value, source: m.source, note: d.note, supersedes_id: m.id, row_id: m.row_id, entered_by: ctx.actor?.userId || null, validated_by: ctx.actor?.userId || null,
-      published_at: iso(), published_by: ctx.actor?.userId || null, sample: m.sample,
+      published_at: iso(ctx.clock.now()), published_by: ctx.actor?.userId || null, sample: m.sample,
     }).returning('id').executeTakeFirstOrThrow();
     return { result: id, entityId: id, before: { id: m.id, version: m.version, value: m.value }, after: { id, version: m.version + 1, value: d.value, note: d.note } };
   });
@@ -572,7 +572,7 @@ export async function publishHistoricalMeasurement(ctx: Ctx, indicatorId: number
     const { id } = await adb(trx).insertInto('measurements').values({
       commune_id: ctx.commune.id, indicator_id: indicatorId, cycle_id: null, period: d.period, period_end: periodEnd(d.period)!, version: 1, value: d.value,
       source: d.source, note: d.note, supersedes_id: null, row_id: null, entered_by: ctx.actor?.userId || null, validated_by: ctx.actor?.userId || null,
-      published_at: iso(), published_by: ctx.actor?.userId || null, sample: d.sample ? 1 : 0,
+      published_at: iso(ctx.clock.now()), published_by: ctx.actor?.userId || null, sample: d.sample ? 1 : 0,
     }).returning('id').executeTakeFirstOrThrow();
     return { result: id, entityId: id, after: { indicatorId, ...d } };
   });
@@ -597,7 +597,7 @@ export async function sendReminders(ctx: Ctx, planSlug: string, code: string, ba
       const title = tr(parseTranslated(plan.title), locale);
       const url = `${baseUrl}/${locale}/admin/plans/${plan.slug}/cycles/${encodeURIComponent(cycle.code)}/matrix`;
       await queueMail(trx, {
-        communeId: ctx.commune.id, to: s.email,
+        communeId: ctx.commune.id, at: ctx.clock.now(), to: s.email,
         subject: t('plans.remind.subject', { cycle: cycle.code, plan: title }),
         text: t('plans.remind.body', { name: s.name, cycle: cycle.code, plan: title, count: outstanding.get(s.institution_id!) ?? 0, due: formatDate(locale, cycle.due_date), url }),
       });

@@ -13,6 +13,10 @@ export function findPlan(db: AnyDB, communeId: number, slug: string) {
   return adb(db).selectFrom('plans').select([...planColumns]).where('commune_id', '=', communeId).where('slug', '=', slug).executeTakeFirst();
 }
 
+export function findPlanById(db: AnyDB, communeId: number, id: number) {
+  return adb(db).selectFrom('plans').select([...planColumns]).where('commune_id', '=', communeId).where('id', '=', id).executeTakeFirst();
+}
+
 export function listPlans(db: AnyDB, communeId: number) {
   return adb(db).selectFrom('plans').select([...planColumns]).where('commune_id', '=', communeId).orderBy('period_start', 'desc').orderBy('id').execute();
 }

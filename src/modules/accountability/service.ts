@@ -210,7 +210,7 @@ export async function createPlan(ctx: Ctx, p: NewPlan): Promise<number> {
     const { id } = await db.insertInto('plans').values({
       commune_id: ctx.commune.id, slug: p.slug, kind: p.kind, title: JSON.stringify(p.title), period_start: p.periodStart, period_end: p.periodEnd,
       submitted_on: p.submittedOn ?? null, vision: JSON.stringify(p.vision), guidelines: JSON.stringify(p.guidelines ?? []),
-      objectives: JSON.stringify(p.objectives ?? []), cocreation: JSON.stringify(p.cocreation ?? {}), status: p.status ?? 'in_progress', created_at: iso(),
+      objectives: JSON.stringify(p.objectives ?? []), cocreation: JSON.stringify(p.cocreation ?? {}), status: p.status ?? 'in_progress', created_at: iso(ctx.clock.now()),
     }).returning('id').executeTakeFirstOrThrow();
     for (const instId of p.leadInstitutionIds ?? []) {
       await db.insertInto('plan_institutions').values({ commune_id: ctx.commune.id, plan_id: id, institution_id: instId, role: 'lead' }).execute();
@@ -922,7 +922,7 @@ export async function createAction(ctx: Ctx, commitmentId: number, a: ActionInpu
     const { id } = await adb(trx).insertInto('actions').values({
       commune_id: ctx.commune.id, commitment_id: commitmentId, institution_id: a.institutionId, title: JSON.stringify(a.title),
       expected_result: JSON.stringify(a.expectedResult ?? {}), start_date: a.startDate ?? null, end_date: a.endDate ?? null,
-      sort: a.sort ?? 0, sample: a.sample ? 1 : 0, created_at: iso(),
+      sort: a.sort ?? 0, sample: a.sample ? 1 : 0, created_at: iso(ctx.clock.now()),
     }).returning('id').executeTakeFirstOrThrow();
     await indexCommitments(trx, ctx.commune.id, { actionIds: [id] });
     return { result: id, entityId: id, after: { commitmentId, ...a } };
@@ -1021,7 +1021,7 @@ export async function createIndicator(ctx: Ctx, commitmentId: number, i: Indicat
     if (!(await repo.findCommitment(trx, ctx.commune.id, commitmentId))) throw new NotFoundError();
     await checkDepartment(ctx, trx, i.institutionId, 'institution_id');
     const { id } = await adb(trx).insertInto('indicators').values({
-      commune_id: ctx.commune.id, commitment_id: commitmentId, ...indicatorColumns(i), sort: i.sort ?? 0, created_at: iso(),
+      commune_id: ctx.commune.id, commitment_id: commitmentId, ...indicatorColumns(i), sort: i.sort ?? 0, created_at: iso(ctx.clock.now()),
     }).returning('id').executeTakeFirstOrThrow();
     return { result: id, entityId: id, after: { commitmentId, ...i } };
   });
@@ -1165,7 +1165,7 @@ export async function insertEvidence(ctx: Ctx, trx: AnyDB, target: EvidenceTarge
   let title = input.title.trim();
   if (upload) {
     const prepared = checkFile(upload, { allowed: DOCUMENT_KINDS, maxBytes: MAX_EVIDENCE_BYTES, field: 'evidence_file' });
-    const stored = await writeFile(trx, ctx.config.dataDir, ctx.commune.id, prepared, ctx.actor?.userId || null);
+    const stored = await writeFile(trx, ctx.config.dataDir, ctx.commune.id, prepared, ctx.actor?.userId || null, ctx.clock.now());
     fileId = stored.id;
     title ||= stored.originalName;
   } else {
@@ -1177,7 +1177,7 @@ export async function insertEvidence(ctx: Ctx, trx: AnyDB, target: EvidenceTarge
   const { id } = await adb(trx).insertInto('evidence').values({
     commune_id: ctx.commune.id, commitment_id: target.commitmentId, action_id: target.actionId ?? null, indicator_id: target.indicatorId ?? null,
     measurement_id: target.measurementId ?? null, row_id: target.rowId ?? null, kind: upload ? 'file' : 'link', file_id: fileId, url: upload ? null : url,
-    title, visibility: input.visibility, created_by: ctx.actor?.userId || null, created_at: iso(),
+    title, visibility: input.visibility, created_by: ctx.actor?.userId || null, created_at: iso(ctx.clock.now()),
   }).returning('id').executeTakeFirstOrThrow();
   return id;
 }

@@ -52,3 +52,36 @@ export async function listUsers(db: AnyDB, engine: Engine, communeId: number, q:
 export function institutionsOfKinds(db: AnyDB, communeId: number, kinds: string[]) {
   return db.selectFrom('institutions').select(['id', 'kind', 'name']).where('commune_id', '=', communeId).where('kind', 'in', kinds).orderBy('sort').orderBy('id').execute();
 }
+
+// ---------- Writes (inside the caller's transaction) ----------
+
+export async function insertUser(db: AnyDB, u: { commune_id: number; email: string; email_normalized: string; name: string; password_hash: string; locale: string; created_at: string }): Promise<number> {
+  return (await db.insertInto('users').values({ ...u, disabled: 0 }).returning('id').executeTakeFirstOrThrow()).id;
+}
+
+export async function setPassword(db: AnyDB, communeId: number, userId: number, passwordHash: string): Promise<void> {
+  await db.updateTable('users').set({ password_hash: passwordHash }).where('commune_id', '=', communeId).where('id', '=', userId).execute();
+}
+
+export async function insertGrant(db: AnyDB, g: { commune_id: number; user_id: number; role: string; institution_id: number | null; granted_by: number | null; created_at: string }): Promise<void> {
+  await db.insertInto('role_grants').values(g).execute();
+}
+
+export async function deleteGrant(db: AnyDB, communeId: number, id: number): Promise<void> {
+  await db.deleteFrom('role_grants').where('commune_id', '=', communeId).where('id', '=', id).execute();
+}
+
+export async function insertReset(db: AnyDB, r: { commune_id: number; user_id: number; token_hash: string; expires_at: string }): Promise<void> {
+  await db.insertInto('password_resets').values({ ...r, used_at: null }).execute();
+}
+
+/** Marks a reset link used, if it is not yet; returns whether it was this call that did. */
+export async function useReset(db: AnyDB, communeId: number, id: number, at: string): Promise<boolean> {
+  const r = await db.updateTable('password_resets').set({ used_at: at }).where('commune_id', '=', communeId).where('id', '=', id).where('used_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Ends every outstanding reset link of an account. */
+export async function useResetsOf(db: AnyDB, communeId: number, userId: number, at: string): Promise<void> {
+  await db.updateTable('password_resets').set({ used_at: at }).where('commune_id', '=', communeId).where('user_id', '=', userId).where('used_at', 'is', null).execute();
+}

@@ -1,12 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import * as svc from './service.ts';
-import * as repo from './repo.ts';
 import { LoginPage, RegisterPage, ForgotPage, ResetPage, AccountPage, UsersPage, UserPage } from './views.tsx';
 import { emptyForm } from '../../core/ui/components.tsx';
 import { submitForm, limited, pageParam, queryString, intParam, echoValues } from '../../core/http/form-route.ts';
 import { safeLocalPath, sessionCookieOptions } from '../../core/http/index.tsx';
 import { SESSION_COOKIE } from '../../core/auth/sessions.ts';
-import { authorize } from '../../core/service.ts';
 
 export async function accountPages(app: FastifyInstance) {
   const cfg = () => app.appConfig;
@@ -69,8 +67,7 @@ export async function accountPages(app: FastifyInstance) {
   });
 
   app.get('/account', async (req, reply) => {
-    authorize(req.ctx, 'accounts.self');
-    const grants = await repo.grantsOf(req.ctx.db, req.commune.id, req.actor!.userId);
+    const grants = await svc.ownGrants(req.ctx);
     return reply.page(req.t('accounts.accountTitle'), <AccountPage grants={grants} />);
   });
 
@@ -78,12 +75,12 @@ export async function accountPages(app: FastifyInstance) {
     const q = queryString(req.query, 'q', 100);
     const page = pageParam(req.query);
     const { users, total } = await svc.listUsers(req.ctx, q, page);
-    return reply.page(req.t('accounts.usersTitle'), <UsersPage users={users} total={total} page={page} q={q} pageSize={repo.PAGE_SIZE} />);
+    return reply.page(req.t('accounts.usersTitle'), <UsersPage users={users} total={total} page={page} q={q} pageSize={svc.PAGE_SIZE} />);
   });
 
   const userPage = async (req: any, reply: any, form = emptyForm(), status = 200) => {
     const { user, grants } = await svc.getUserWithGrants(req.ctx, intParam(req.params, 'id'));
-    const institutions = await repo.institutionsOfKinds(req.ctx.db, req.commune.id, ['department', 'operator']);
+    const institutions = await svc.grantableInstitutions(req.ctx);
     return reply.page(user.name, <UserPage user={user} grants={grants} institutions={institutions} form={form} />, status);
   };
   app.get('/admin/users/:id', (req, reply) => userPage(req, reply));

@@ -21,20 +21,19 @@ export const resetSchema = z.object({ password: password() });
 export const grantSchema = z.object({ role: oneOf(ROLES), institution_id: optionalInt(1) });
 
 /** Creates a user inside an existing transaction (used by registration, the CLI and the demo). */
-export async function insertUser(trx: AnyDB, communeId: number, u: { email: string; name: string; password: string; locale?: string }): Promise<number> {
-  const row = await trx.insertInto('users').values({
+export async function insertUser(trx: AnyDB, communeId: number, u: { email: string; name: string; password: string; locale?: string }, at: Date): Promise<number> {
+  return repo.insertUser(trx, {
     commune_id: communeId, email: u.email.trim(), email_normalized: normalizeEmail(u.email), name: u.name,
-    password_hash: await hashPassword(u.password), locale: u.locale ?? 'fr', disabled: 0, created_at: iso(),
-  }).returning('id').executeTakeFirstOrThrow();
-  return row.id;
+    password_hash: await hashPassword(u.password), locale: u.locale ?? 'fr', created_at: iso(at),
+  });
 }
 
 export async function register(ctx: Ctx, input: unknown): Promise<{ userId: number; token: string }> {
   const data = parseInput(registerSchema, input);
   return mutate(ctx, { permission: null, action: 'user.register', entity: 'user' }, async (trx) => {
     if (await repo.findUserByEmail(trx, ctx.commune.id, normalizeEmail(data.email))) throw new RuleError('accounts.emailTaken', {}, 'email');
-    const userId = await insertUser(trx, ctx.commune.id, { ...data, locale: ctx.locale });
-    await trx.insertInto('role_grants').values({ commune_id: ctx.commune.id, user_id: userId, role: 'citizen', institution_id: null, granted_by: null, created_at: iso() }).execute();
+    const userId = await insertUser(trx, ctx.commune.id, { ...data, locale: ctx.locale }, ctx.clock.now());
+    await repo.insertGrant(trx, { commune_id: ctx.commune.id, user_id: userId, role: 'citizen', institution_id: null, granted_by: null, created_at: iso(ctx.clock.now()) });
     const token = await createSession(trx, ctx.commune.id, userId);
     return { result: { userId, token }, entityId: userId, after: { name: data.name } };
   });
@@ -65,11 +64,11 @@ export async function requestPasswordReset(ctx: Ctx, input: unknown, link: (toke
   if (!user || user.disabled) return;
   const token = randomToken();
   await mutate(ctx, { permission: null, action: 'password.reset_requested', entity: 'user' }, async (trx) => {
-    await trx.insertInto('password_resets').values({
-      commune_id: ctx.commune.id, user_id: user.id, token_hash: sha256(token), expires_at: iso(new Date(Date.now() + RESET_MINUTES * 60_000)), used_at: null,
-    }).execute();
+    await repo.insertReset(trx, {
+      commune_id: ctx.commune.id, user_id: user.id, token_hash: sha256(token), expires_at: iso(new Date(ctx.clock.now().getTime() + RESET_MINUTES * 60_000)),
+    });
     const t = ctx.t;
-    await queueMail(trx, { communeId: ctx.commune.id, to: user.email, subject: t('accounts.resetMailSubject'), text: t('accounts.resetMailBody', { name: user.name, link: link(token), minutes: RESET_MINUTES }) });
+    await queueMail(trx, { communeId: ctx.commune.id, at: ctx.clock.now(), to: user.email, subject: t('accounts.resetMailSubject'), text: t('accounts.resetMailBody', { name: user.name, link: link(token), minutes: RESET_MINUTES }) });
     return { result: undefined, entityId: user.id };
   });
 }
@@ -77,7 +76,7 @@ export async function requestPasswordReset(ctx: Ctx, input: unknown, link: (toke
 /** A valid, unused, unexpired reset token, or null. */
 export async function checkResetToken(ctx: Ctx, token: string): Promise<number | null> {
   const row = await repo.findReset(ctx.db, ctx.commune.id, sha256(token));
-  if (!row || row.used_at || row.expires_at < iso()) return null;
+  if (!row || row.used_at || row.expires_at < iso(ctx.clock.now())) return null;
   return row.user_id;
 }
 
@@ -86,13 +85,12 @@ export async function resetPassword(ctx: Ctx, token: string, input: unknown): Pr
   const hash = await hashPassword(data.password);
   await mutate(ctx, { permission: null, action: 'password.reset', entity: 'user' }, async (trx) => {
     const row = await repo.findReset(trx, ctx.commune.id, sha256(token));
-    if (!row || row.used_at || row.expires_at < iso()) throw new RuleError('accounts.resetInvalid');
+    if (!row || row.used_at || row.expires_at < iso(ctx.clock.now())) throw new RuleError('accounts.resetInvalid');
     // Single use, even under two parallel submissions: only one update matches.
-    const used = await trx.updateTable('password_resets').set({ used_at: iso() }).where('commune_id', '=', ctx.commune.id).where('id', '=', row.id).where('used_at', 'is', null).executeTakeFirst();
-    if (Number(used.numUpdatedRows) !== 1) throw new RuleError('accounts.resetInvalid');
+    if (!(await repo.useReset(trx, ctx.commune.id, row.id, iso(ctx.clock.now())))) throw new RuleError('accounts.resetInvalid');
     // The account's other outstanding links die with this one (an older mail must not reset it again).
-    await trx.updateTable('password_resets').set({ used_at: iso() }).where('commune_id', '=', ctx.commune.id).where('user_id', '=', row.user_id).where('used_at', 'is', null).execute();
-    await trx.updateTable('users').set({ password_hash: hash }).where('commune_id', '=', ctx.commune.id).where('id', '=', row.user_id).execute();
+    await repo.useResetsOf(trx, ctx.commune.id, row.user_id, iso(ctx.clock.now()));
+    await repo.setPassword(trx, ctx.commune.id, row.user_id, hash);
     await destroyUserSessions(trx, ctx.commune.id, row.user_id);
     return { result: undefined, entityId: row.user_id };
   });
@@ -101,6 +99,20 @@ export async function resetPassword(ctx: Ctx, token: string, input: unknown): Pr
 export async function listUsers(ctx: Ctx, q: string, page: number) {
   authorize(ctx, 'accounts.manage');
   return repo.listUsers(ctx.db, ctx.engine, ctx.commune.id, q, page);
+}
+
+export { PAGE_SIZE } from './repo.ts';
+
+/** The signed-in user's own roles, for their account page. */
+export async function ownGrants(ctx: Ctx) {
+  const actor = authorize(ctx, 'accounts.self');
+  return repo.grantsOf(ctx.db, ctx.commune.id, actor.userId);
+}
+
+/** The institutions a scoped role can be granted on (departments, operators). */
+export async function grantableInstitutions(ctx: Ctx) {
+  authorize(ctx, 'accounts.manage');
+  return repo.institutionsOfKinds(ctx.db, ctx.commune.id, ['department', 'operator']);
 }
 
 export async function getUserWithGrants(ctx: Ctx, userId: number) {
@@ -126,7 +138,7 @@ export async function grantRole(ctx: Ctx, userId: number, input: unknown): Promi
     }
     const existing = await repo.grantsOf(trx, ctx.commune.id, userId);
     if (existing.some((g) => g.role === role && g.institution_id === institutionId)) throw new RuleError('accounts.alreadyGranted', {}, 'role');
-    await trx.insertInto('role_grants').values({ commune_id: ctx.commune.id, user_id: userId, role, institution_id: institutionId, granted_by: ctx.actor?.userId || null, created_at: iso() }).execute();
+    await repo.insertGrant(trx, { commune_id: ctx.commune.id, user_id: userId, role, institution_id: institutionId, granted_by: ctx.actor?.userId || null, created_at: iso(ctx.clock.now()) });
     return { result: undefined, entityId: userId, after: { role, institutionId } };
   });
 }
@@ -136,7 +148,7 @@ export async function revokeRole(ctx: Ctx, userId: number, grantId: number): Pro
     const grant = (await repo.grantsOf(trx, ctx.commune.id, userId)).find((g) => g.id === grantId);
     if (!grant) throw new NotFoundError();
     if (grant.role === 'admin' && userId === ctx.actor?.userId) throw new RuleError('accounts.cannotRevokeOwnAdmin');
-    await trx.deleteFrom('role_grants').where('commune_id', '=', ctx.commune.id).where('id', '=', grantId).execute();
+    await repo.deleteGrant(trx, ctx.commune.id, grantId);
     return { result: undefined, entityId: userId, before: { role: grant.role, institutionId: grant.institution_id } };
   });
 }
@@ -153,8 +165,8 @@ export async function addUserWithRole(ctx: Ctx, u: { email: string; name: string
       if (!inst || inst.kind !== scope) throw new RuleError(scope === 'department' ? 'accounts.departmentRequired' : 'accounts.operatorRequired');
       institutionId = inst.id;
     }
-    const userId = await insertUser(trx, ctx.commune.id, u);
-    await trx.insertInto('role_grants').values({ commune_id: ctx.commune.id, user_id: userId, role: u.role, institution_id: institutionId, granted_by: ctx.actor?.userId || null, created_at: iso() }).execute();
+    const userId = await insertUser(trx, ctx.commune.id, u, ctx.clock.now());
+    await repo.insertGrant(trx, { commune_id: ctx.commune.id, user_id: userId, role: u.role, institution_id: institutionId, granted_by: ctx.actor?.userId || null, created_at: iso(ctx.clock.now()) });
     // No email in the audit trail: it is append-only and hash-chained, so personal data there could never be erased; the id names the account.
     return { result: userId, entityId: userId, after: { role: u.role, institutionId } };
   });

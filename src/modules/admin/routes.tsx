@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { useView, href, type NavItem } from '../../core/ui/view.ts';
 import { Breadcrumbs, Table, Pager } from '../../core/ui/components.tsx';
 import { can } from '../../core/auth/roles.ts';
-import { authorize, type Ctx } from '../../core/service.ts';
+import { auditPage } from './service.ts';
 import { UnauthenticatedError, ForbiddenError } from '../../core/http/errors.ts';
 import { pageParam } from '../../core/http/form-route.ts';
 import { formatDate } from '../../core/i18n/index.ts';
@@ -44,17 +44,6 @@ function AuditPage({ rows, total, page }: { rows: AuditRow[]; total: number; pag
   );
 }
 
-async function auditPage(ctx: Ctx, page: number) {
-  authorize(ctx, 'audit.read');
-  const db = ctx.db;
-  const [{ total }] = await db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('total')).where('commune_id', '=', ctx.commune.id).execute();
-  const rows = await db.selectFrom('audit_log as a')
-    .leftJoin('users as u', (j) => j.onRef('u.id', '=', 'a.actor_id').onRef('u.commune_id', '=', 'a.commune_id'))
-    .select(['a.id', 'a.at', 'u.name as actor_name', 'a.action', 'a.entity', 'a.entity_id', 'a.hash'])
-    .where('a.commune_id', '=', ctx.commune.id).orderBy('a.id', 'desc').limit(AUDIT_PAGE).offset((page - 1) * AUDIT_PAGE).execute();
-  return { total: Number(total), rows };
-}
-
 export function adminPages(entries: () => NavItem[]) {
   return async (app: FastifyInstance) => {
     app.get('/admin', async (req, reply) => {
@@ -65,7 +54,7 @@ export function adminPages(entries: () => NavItem[]) {
     });
     app.get('/admin/audit', async (req, reply) => {
       const page = pageParam(req.query);
-      const { rows, total } = await auditPage(req.ctx, page);
+      const { rows, total } = await auditPage(req.ctx, page, AUDIT_PAGE);
       return reply.page(req.t('admin.audit'), <AuditPage rows={rows} total={total} page={page} />);
     });
   };

@@ -88,7 +88,7 @@ export async function postComment(ctx: Ctx, input: unknown): Promise<{ id: numbe
   const author = ctx.actor ? { user_id: ctx.actor.userId || null, author_name: ctx.actor.name, author_email: null } : { user_id: null, author_name: data.comment_name!, author_email: data.comment_email! };
   return mutate(ctx, { permission: null, action: 'comment.create', entity: 'comment' }, async (trx) => {
     const { id } = await repo.insertComment(db(trx), {
-      commune_id: ctx.commune.id, target_type: type, target_id: targetId, ...author, body: data.comment_body, locale: ctx.locale, created_at: iso(),
+      commune_id: ctx.commune.id, target_type: type, target_id: targetId, ...author, body: data.comment_body, locale: ctx.locale, created_at: iso(ctx.clock.now()),
     });
     // The audit entry names the author as shown publicly; the email stays out of it.
     return { result: { id, target }, entityId: id, after: { target: `${type}:${targetId}`, author: author.author_name, signedIn: !!ctx.actor, body: data.comment_body } };
@@ -108,7 +108,7 @@ export async function reportComment(ctx: Ctx, id: number, input: unknown): Promi
     const c = await repo.findComment(db(trx), ctx.commune.id, id);
     if (!c) throw new NotFoundError();
     if (c.status !== 'visible') throw new RuleError('comments.alreadyHidden');
-    await repo.insertReport(db(trx), { commune_id: ctx.commune.id, comment_id: id, reason: data.reason, note: data.note, reporter_id: ctx.actor?.userId || null, created_at: iso() });
+    await repo.insertReport(db(trx), { commune_id: ctx.commune.id, comment_id: id, reason: data.reason, note: data.note, reporter_id: ctx.actor?.userId || null, created_at: iso(ctx.clock.now()) });
     await repo.bumpOpenReports(db(trx), ctx.commune.id, id);
     return { result: c, entityId: id, after: { reason: data.reason, note: data.note } };
   });
@@ -123,7 +123,7 @@ export async function hideComment(ctx: Ctx, id: number, input: unknown): Promise
     const c = await repo.findComment(db(trx), ctx.commune.id, id);
     if (!c) throw new NotFoundError();
     if (c.status === 'hidden') throw new RuleError('comments.alreadyHidden');
-    const at = iso();
+    const at = iso(ctx.clock.now());
     await repo.setModeration(db(trx), ctx.commune.id, id, { status: 'hidden', hidden_reason: data.reason, hidden_by: ctx.actor!.userId || null, hidden_at: at });
     await repo.resolveReports(db(trx), ctx.commune.id, id, 'hidden', ctx.actor!.userId || null, at);
     return { result: undefined, entityId: id, before: { status: c.status }, after: { status: 'hidden', reason: data.reason } };
@@ -137,7 +137,7 @@ export async function restoreComment(ctx: Ctx, id: number): Promise<void> {
     if (!c) throw new NotFoundError();
     if (c.status !== 'hidden') throw new RuleError('comments.notHidden');
     await repo.setModeration(db(trx), ctx.commune.id, id, { status: 'visible', hidden_reason: null, hidden_by: null, hidden_at: null });
-    await repo.resolveReports(db(trx), ctx.commune.id, id, 'restored', ctx.actor!.userId || null, iso());
+    await repo.resolveReports(db(trx), ctx.commune.id, id, 'restored', ctx.actor!.userId || null, iso(ctx.clock.now()));
     return { result: undefined, entityId: id, before: { status: 'hidden', reason: c.hidden_reason }, after: { status: 'visible' } };
   });
 }
@@ -149,7 +149,7 @@ export async function dismissReports(ctx: Ctx, id: number): Promise<void> {
     if (!c) throw new NotFoundError();
     if (c.status !== 'visible' || c.open_reports === 0) throw new RuleError('comments.nothingToDismiss');
     await repo.setModeration(db(trx), ctx.commune.id, id, { status: 'visible', hidden_reason: null, hidden_by: null, hidden_at: null });
-    await repo.resolveReports(db(trx), ctx.commune.id, id, 'dismissed', ctx.actor!.userId || null, iso());
+    await repo.resolveReports(db(trx), ctx.commune.id, id, 'dismissed', ctx.actor!.userId || null, iso(ctx.clock.now()));
     return { result: undefined, entityId: id, before: { openReports: c.open_reports }, after: { openReports: 0 } };
   });
 }

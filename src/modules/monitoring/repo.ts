@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import * as acc from '../accountability/repo.ts';
 import type { CoreTables } from '../../core/db/tables.ts';
 import type { MonitoringTables } from './schema.ts';
 
@@ -16,24 +17,16 @@ export const mon = (db: { withTables: Function } | any): MonDB => db.withTables(
 
 // ---------- Plans and commitments (read only) ----------
 
-export function listPlans(db: MonDB, communeId: number) {
-  return db.selectFrom('plans').select(['id', 'slug', 'kind', 'title']).where('commune_id', '=', communeId).orderBy('period_start', 'desc').orderBy('id').execute();
-}
+// Plans and commitments belong to the accountability module: read through its repo, never here.
+export const listPlans = (db: MonDB, communeId: number) => acc.listPlans(db, communeId);
+export const findPlanBySlug = (db: MonDB, communeId: number, slug: string) => acc.findPlan(db, communeId, slug);
+export const findPlan = (db: MonDB, communeId: number, id: number) => acc.findPlanById(db, communeId, id);
+export const planCommitments = (db: MonDB, communeId: number, planId: number) => acc.commitmentsOfPlan(db, communeId, planId);
 
-export function findPlanBySlug(db: MonDB, communeId: number, slug: string) {
-  return db.selectFrom('plans').select(['id', 'slug', 'kind', 'title']).where('commune_id', '=', communeId).where('slug', '=', slug).executeTakeFirst();
-}
-
-export function planCommitments(db: MonDB, communeId: number, planId: number) {
-  return db.selectFrom('commitments').select(['id', 'parent_id', 'number', 'title', 'sort'])
-    .where('commune_id', '=', communeId).where('plan_id', '=', planId).orderBy('sort').orderBy('id').execute();
-}
-
-export function findCommitment(db: MonDB, communeId: number, id: number) {
-  return db.selectFrom('commitments as c')
-    .innerJoin('plans as p', (j) => j.onRef('p.commune_id', '=', 'c.commune_id').onRef('p.id', '=', 'c.plan_id'))
-    .select(['c.id', 'c.plan_id', 'c.parent_id', 'c.number', 'c.title', 'p.slug as plan_slug', 'p.title as plan_title'])
-    .where('c.commune_id', '=', communeId).where('c.id', '=', id).executeTakeFirst();
+export async function findCommitment(db: MonDB, communeId: number, id: number) {
+  const c = await acc.findCommitment(db, communeId, id);
+  const p = c ? await acc.findPlanById(db, communeId, c.plan_id) : undefined;
+  return c && p ? { id: c.id, plan_id: c.plan_id, parent_id: c.parent_id, number: c.number, title: c.title, plan_slug: p.slug, plan_title: p.title } : undefined;
 }
 
 // ---------- Reports and versions ----------

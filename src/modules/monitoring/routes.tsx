@@ -77,7 +77,7 @@ export async function monitoringPages(app: FastifyInstance) {
 
   // ---------- The monitor ----------
 
-  const listPage = async (req: FastifyRequest, reply: FastifyReply, form: FormState = emptyForm({ year: String(new Date().getUTCFullYear() - 1) }), status = 200) => {
+  const listPage = async (req: FastifyRequest, reply: FastifyReply, form: FormState = emptyForm({ year: String(req.ctx.clock.now().getUTCFullYear() - 1) }), status = 200) => {
     const [reports, plans] = await Promise.all([svc.adminReports(req.ctx), svc.listPlanChoices(req.ctx)]);
     return reply.page(req.t('monitoring.adminTitle'), <AdminListPage reports={reports} plans={plans} form={form} canWrite={can(req.actor, 'monitoring.write')} />, status);
   };

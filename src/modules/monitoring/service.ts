@@ -229,10 +229,10 @@ export async function createReport(ctx: Ctx, input: unknown, opts: { sample?: bo
   const d = parseInput(reportSchema, input);
   return mutate(ctx, { permission: WRITE, action: 'monitoring.create', entity: 'monitoring_report' }, async (trx) => {
     const db = mon(trx);
-    const plan = await db.selectFrom('plans').select(['id']).where('commune_id', '=', ctx.commune.id).where('id', '=', d.plan_id).executeTakeFirst();
+    const plan = await repo.findPlan(db, ctx.commune.id, d.plan_id);
     if (!plan) throw new RuleError('errors.choice', {}, 'plan_id');
     if (await repo.findReportByPlanYear(db, ctx.commune.id, d.plan_id, d.year)) throw new RuleError('monitoring.yearTaken', { year: d.year }, 'year');
-    const now = iso();
+    const now = iso(ctx.clock.now());
     const { id } = await db.insertInto('monitoring_reports').values({ commune_id: ctx.commune.id, plan_id: d.plan_id, year: d.year, sample: opts.sample ? 1 : 0, created_at: now, created_by: userId(ctx) })
       .returning('id').executeTakeFirstOrThrow();
     const title = collectTranslated(d, 'title');
@@ -364,7 +364,7 @@ export async function saveAssessment(ctx: Ctx, reportId: number, assessmentId: n
     for (const f of existing.filter((x) => remove.includes(x.id))) await db.deleteFrom('monitoring_assessment_files').where('commune_id', '=', c).where('id', '=', f.link_id).execute();
     const added: number[] = [];
     for (const [i, u] of uploads.entries()) {
-      const stored = await writeFile(trx, ctx.config.dataDir, c, u, userId(ctx));
+      const stored = await writeFile(trx, ctx.config.dataDir, c, u, userId(ctx), ctx.clock.now());
       await db.insertInto('monitoring_assessment_files').values({ commune_id: c, assessment_id: id, file_id: stored.id, sort: kept.length + i }).execute();
       added.push(stored.id);
     }
@@ -439,7 +439,7 @@ export async function publish(ctx: Ctx, reportId: number): Promise<number> {
     const v = await draftOf(db, c, reportId);
     const [sections, assessments, recs] = await Promise.all([repo.sectionsOf(db, c, v.id), repo.assessmentsOf(db, c, v.id), repo.recommendationsOf(db, c, v.id)]);
     if (sections.length === 0) throw new RuleError('monitoring.needsSection');
-    const at = iso();
+    const at = iso(ctx.clock.now());
     await db.updateTable('monitoring_versions').set({ status: 'published', published_at: at, published_by: userId(ctx) })
       .where('commune_id', '=', c).where('id', '=', v.id).where('status', '=', 'draft').execute();
     // The whole published text goes into the audit chain, so any later rewrite would show.
@@ -465,7 +465,7 @@ export async function startCorrection(ctx: Ctx, reportId: number, input: unknown
     const last = await repo.latestVersion(db, c, reportId);
     if (!last) throw new NotFoundError();
     if (last.status !== 'published') throw new RuleError('monitoring.draftExists');
-    const now = iso();
+    const now = iso(ctx.clock.now());
     const { id } = await db.insertInto('monitoring_versions').values({
       commune_id: c, report_id: reportId, version: last.version + 1, status: 'draft', title: last.title, correction_note: JSON.stringify(note),
       created_at: now, created_by: userId(ctx), published_at: null, published_by: null,
@@ -531,7 +531,7 @@ export async function answerRecommendation(ctx: Ctx, reportId: number, number: n
     await institutionExists(db, c, d.owner_institution_id, 'owner_institution_id');
     const prev = await repo.findResponse(db, c, reportId, number);
     const status = d.decision === 'rejected' ? null : d.status ?? prev?.status ?? 'planned';
-    const now = iso();
+    const now = iso(ctx.clock.now());
     const values = { decision: d.decision, measure: JSON.stringify(measure), owner_institution_id: d.owner_institution_id, due_date: d.due_date, status, updated_at: now };
     if (prev) await db.updateTable('monitoring_responses').set(values).where('commune_id', '=', c).where('id', '=', prev.id).execute();
     else await db.insertInto('monitoring_responses').values({ commune_id: c, report_id: reportId, number, ...values, responded_at: now, responded_by: userId(ctx) }).execute();
@@ -554,7 +554,7 @@ export async function addUpdate(ctx: Ctx, reportId: number, number: number, inpu
     const prev = await repo.findResponse(db, c, reportId, number);
     if (!prev) throw new RuleError('monitoring.answerFirst');
     if (prev.decision === 'rejected') throw new RuleError('monitoring.rejectedNoTracking');
-    const now = iso();
+    const now = iso(ctx.clock.now());
     await db.insertInto('monitoring_response_updates').values({ commune_id: c, response_id: prev.id, on_date: d.on_date, status: d.status, note: JSON.stringify(note), created_at: now, created_by: userId(ctx) }).execute();
     await db.updateTable('monitoring_responses').set({ status: d.status, updated_at: now }).where('commune_id', '=', c).where('id', '=', prev.id).execute();
     return { result: undefined, entityId: `${reportId}:${number}`, before: { status: prev.status }, after: { status: d.status, onDate: d.on_date, note } };
@@ -657,7 +657,7 @@ export async function saveEndAssessment(ctx: Ctx, commitmentId: number, body: un
     const existing = prev ? await repo.endAssessmentFiles(db, c, [prev.id]) : [];
     const kept = existing.filter((f) => !remove.includes(f.id));
     if (kept.length + uploads.length > MAX_FILES) throw new RuleError('monitoring.tooManyFiles', { max: MAX_FILES }, 'files');
-    const now = iso();
+    const now = iso(ctx.clock.now());
     let id: number;
     if (prev) {
       id = prev.id;
@@ -671,7 +671,7 @@ export async function saveEndAssessment(ctx: Ctx, commitmentId: number, body: un
     for (const f of existing.filter((x) => remove.includes(x.id))) await db.deleteFrom('monitoring_end_assessment_files').where('commune_id', '=', c).where('id', '=', f.link_id).execute();
     const added: number[] = [];
     for (const [i, u] of uploads.entries()) {
-      const stored = await writeFile(trx, ctx.config.dataDir, c, u, userId(ctx));
+      const stored = await writeFile(trx, ctx.config.dataDir, c, u, userId(ctx), ctx.clock.now());
       await db.insertInto('monitoring_end_assessment_files').values({ commune_id: c, end_assessment_id: id, file_id: stored.id, sort: kept.length + i }).execute();
       added.push(stored.id);
     }

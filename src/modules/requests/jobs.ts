@@ -4,6 +4,7 @@ import type { Commune } from '../../core/tenancy/index.ts';
 import type { Database } from '../../core/db/index.ts';
 import { escalateOverdue } from './workflow.ts';
 import { seedYear } from './settings.ts';
+import * as repo from './repo.ts';
 
 const EVERY_MS = 15 * 60_000;
 
@@ -18,9 +19,7 @@ export async function runRequestJobs(database: Database, communes: Commune[], ct
     const ctx = await ctxFor(commune);
     escalated += await escalateOverdue(ctx);
     const next = ctx.clock.now().getUTCFullYear() + 1;
-    const known = await database.db.selectFrom('holidays').select('id').where('commune_id', '=', commune.id)
-      .where('day', '>=', `${next}-01-01`).where('day', '<=', `${next}-12-31`).limit(1).executeTakeFirst();
-    if (!known) await seedYear(ctx, next);
+    if (!(await repo.hasHolidaysIn(database.db, commune.id, next))) await seedYear(ctx, next);
   }
   return escalated;
 }

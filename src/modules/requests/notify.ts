@@ -1,6 +1,6 @@
 import type { AnyDB } from '../../core/db/index.ts';
 import type { Ctx } from '../../core/service.ts';
-import { queueMail } from '../../core/mail/index.ts';
+import { queueMail, queueMails } from '../../core/mail/index.ts';
 import { tr, parseTranslated, type Locale, type T, type Translated } from '../../core/i18n/index.ts';
 import { rq } from './repo.ts';
 import * as repo from './repo.ts';
@@ -9,9 +9,9 @@ const link = (ctx: Ctx, locale: string, path: string) => `${ctx.config.baseUrl}/
 
 interface RequestRef { id: number; reference: string; category_id: number }
 
-async function categoryName(trx: AnyDB, ctx: Ctx, categoryId: number, locale: Locale): Promise<string> {
+async function categoryNames(trx: AnyDB, ctx: Ctx, categoryId: number): Promise<Translated> {
   const c = await repo.findCategory(rq(trx), ctx.commune.id, { id: categoryId });
-  return c ? tr(parseTranslated(c.name), locale) : '';
+  return c ? parseTranslated(c.name) : {};
 }
 
 /** A follower's mail: its text with the footer (the link that stops such mail, the signature), and that link for List-Unsubscribe. */
@@ -25,7 +25,7 @@ export async function mailSubmitted(trx: AnyDB, ctx: Ctx, r: { reference: string
   const t = ctx.tFor(to.locale);
   const loc = to.locale as Locale;
   await queueMail(trx, {
-    communeId: ctx.commune.id, to: to.email,
+    communeId: ctx.commune.id, to: to.email, at: ctx.clock.now(),
     subject: t('requests.mail.submittedSubject', { reference: r.reference }),
     ...followerMail(t, ctx, to.locale, to.token, t('requests.mail.submittedBody', {
       reference: r.reference, category: tr(r.categoryName, loc), code: trackingCode,
@@ -38,7 +38,7 @@ export async function mailSubmitted(trx: AnyDB, ctx: Ctx, r: { reference: string
 export async function mailConfirmFollow(trx: AnyDB, ctx: Ctx, r: RequestRef, to: { email: string; locale: string; token: string }) {
   const t = ctx.tFor(to.locale);
   await queueMail(trx, {
-    communeId: ctx.commune.id, to: to.email,
+    communeId: ctx.commune.id, to: to.email, at: ctx.clock.now(),
     subject: t('requests.mail.confirmSubject', { reference: r.reference }),
     ...followerMail(t, ctx, to.locale, to.token, t('requests.mail.confirmBody', { reference: r.reference, link: link(ctx, to.locale, `/requests/follow/${to.token}`) })),
   });
@@ -58,23 +58,24 @@ export interface PublicChange {
  * person who made it. Called inside the change's transaction: no change, no mail.
  */
 export async function notifyFollowers(trx: AnyDB, ctx: Ctx, r: RequestRef, change: PublicChange, opts: { skipReporter?: boolean; skipEmail?: string } = {}) {
-  const followers = await repo.confirmedFollowers(rq(trx), ctx.commune.id, r.id);
   const skip = opts.skipEmail?.trim().toLowerCase();
-  for (const f of followers) {
-    if (opts.skipReporter && f.is_reporter) continue;
-    if (skip && f.email_normalized === skip) continue;
+  const followers = (await repo.confirmedFollowers(rq(trx), ctx.commune.id, r.id))
+    .filter((f) => !(opts.skipReporter && f.is_reporter) && !(skip && f.email_normalized === skip));
+  if (!followers.length) return;
+  // One read of the category and one insert, however many followers.
+  const category = await categoryNames(trx, ctx, r.category_id);
+  await queueMails(trx, followers.map((f) => {
     const t = ctx.tFor(f.locale);
-    const loc = f.locale as Locale;
     const what = t(`requests.mail.change.${change.kind}`, { other: change.other ?? '', status: change.status ? t(`requests.status.${change.status}`) : '' });
-    await queueMail(trx, {
-      communeId: ctx.commune.id, to: f.email,
+    return {
+      communeId: ctx.commune.id, to: f.email, at: ctx.clock.now(),
       subject: t('requests.mail.changeSubject', { reference: r.reference, what }),
       ...followerMail(t, ctx, f.locale, f.token, t('requests.mail.changeBody', {
-        reference: r.reference, category: await categoryName(trx, ctx, r.category_id, loc), what,
+        reference: r.reference, category: tr(category, f.locale as Locale), what,
         link: link(ctx, f.locale, `/requests/${r.reference}`),
       }) + (change.note ? `\n\n${change.note}` : '')),
-    });
-  }
+    };
+  }));
 }
 
 /** To the head of a department or operator: the requests past their deadline, once each. */
@@ -82,7 +83,7 @@ export async function mailEscalation(trx: AnyDB, ctx: Ctx, to: { email: string; 
   const t = ctx.tFor(to.locale);
   const lines = items.map((i) => `- ${i.reference} (${t('requests.mail.dueOn', { date: i.due_on })}): ${link(ctx, to.locale, `/admin/requests/${i.reference}`)}`).join('\n');
   await queueMail(trx, {
-    communeId: ctx.commune.id, to: to.email,
+    communeId: ctx.commune.id, to: to.email, at: ctx.clock.now(),
     subject: t('requests.mail.escalationSubject', { count: items.length }),
     text: `${t('requests.mail.escalationBody', { count: items.length })}\n\n${lines}\n\n--\n${t('requests.mail.signature', { commune: tr(ctx.commune.name, to.locale as Locale) })}`,
   });

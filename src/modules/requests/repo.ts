@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Insertable } from 'kysely';
 import type { CoreTables } from '../../core/db/tables.ts';
 import type { AnyDB } from '../../core/db/index.ts';
 import { OPEN_STATUSES, STATUSES, type RequestsTables, type Status } from './schema.ts';
@@ -97,6 +97,22 @@ export function findFull(db: RqDB, communeId: number, by: { reference?: string; 
   return q.executeTakeFirst();
 }
 export type FullRequestRow = NonNullable<Awaited<ReturnType<typeof findFull>>>;
+
+/** Who reported a request while signed in (null: nobody, or unknown). */
+export async function reporterOf(db: RqDB, communeId: number, id: number): Promise<number | null> {
+  const r = await db.selectFrom('requests').select('reporter_user_id').where('commune_id', '=', communeId).where('id', '=', id).executeTakeFirst();
+  return r?.reporter_user_id ?? null;
+}
+
+export async function institutionOf(db: RqDB, communeId: number, id: number): Promise<number | null> {
+  const r = await db.selectFrom('requests').select('institution_id').where('commune_id', '=', communeId).where('id', '=', id).executeTakeFirst();
+  return r?.institution_id ?? null;
+}
+
+/** The requests merged into this one (their references), in id order. */
+export function duplicatesOf(db: RqDB, communeId: number, id: number, limit: number) {
+  return db.selectFrom('requests').select(['reference']).where('commune_id', '=', communeId).where('duplicate_of_id', '=', id).orderBy('id').limit(limit).execute();
+}
 
 export function referencesOf(db: RqDB, communeId: number, ids: number[]) {
   if (!ids.length) return Promise.resolve([] as { id: number; reference: string }[]);
@@ -213,6 +229,10 @@ export function photosOf(db: RqDB, communeId: number, requestId: number, include
   return q.orderBy('id').execute();
 }
 
+export function insertPhoto(db: RqDB, communeId: number, p: { requestId: number; fileId: number; kind: 'report' | 'resolution'; at: string }) {
+  return db.insertInto('request_photos').values({ commune_id: communeId, request_id: p.requestId, file_id: p.fileId, kind: p.kind, hidden: 0, created_at: p.at }).execute();
+}
+
 export function findPhoto(db: RqDB, communeId: number, id: number) {
   return db.selectFrom('request_photos as p')
     .innerJoin('files as f', (j) => j.onRef('f.commune_id', '=', 'p.commune_id').onRef('f.id', '=', 'p.file_id'))
@@ -255,6 +275,11 @@ export function staffOf(db: RqDB, communeId: number, institutionId: number) {
     .select(['u.id', 'u.name', 'u.email', 'u.locale']).distinct()
     .where('g.commune_id', '=', communeId).where('g.institution_id', '=', institutionId).where('g.role', 'in', ['department_staff', 'operator_staff'])
     .where('u.disabled', '=', 0).orderBy('u.name').execute();
+}
+
+export async function userName(db: RqDB, communeId: number, id: number): Promise<string | null> {
+  const u = await db.selectFrom('users').select('name').where('commune_id', '=', communeId).where('id', '=', id).executeTakeFirst();
+  return u?.name ?? null;
 }
 
 export function headsOf(db: RqDB, communeId: number) {
@@ -310,4 +335,115 @@ export function searchRequests(db: RqDB, communeId: number, f: { afterId?: numbe
   if (f.afterId !== undefined) q = q.where('r.id', '>', f.afterId);
   if (f.ids) q = q.where('r.id', 'in', f.ids.length ? f.ids : [-1]);
   return q.orderBy('r.id').limit(f.limit).execute();
+}
+
+// ---------- Writes (inside the caller's transaction) ----------
+
+type Row<T extends keyof RequestsTables> = Insertable<RequestsTables[T]>;
+
+export async function insertRequest(db: RqDB, values: Row<'requests'>): Promise<number> {
+  return (await db.insertInto('requests').values(values).returning('id').executeTakeFirstOrThrow()).id;
+}
+
+export async function insertEvent(db: RqDB, values: Row<'request_events'>): Promise<number> {
+  return (await db.insertInto('request_events').values(values).returning('id').executeTakeFirstOrThrow()).id;
+}
+
+export async function insertFollower(db: RqDB, values: Row<'request_followers'>): Promise<void> {
+  await db.insertInto('request_followers').values(values).execute();
+}
+
+/**
+ * Updates one request; with `when`, only if it is still in that state (status, institution, contest,
+ * not yet escalated). Returns how many rows changed (0: someone changed it meanwhile).
+ */
+export async function updateRequest(db: RqDB, communeId: number, id: number, set: Record<string, unknown>,
+  when: { status?: string; institutionId?: number; contestStatus?: string; notEscalated?: boolean } = {}): Promise<number> {
+  let q = db.updateTable('requests').set(set as any).where('commune_id', '=', communeId).where('id', '=', id);
+  if (when.status !== undefined) q = q.where('status', '=', when.status);
+  if (when.institutionId !== undefined) q = q.where('institution_id', '=', when.institutionId);
+  if (when.contestStatus !== undefined) q = q.where('contest_status', '=', when.contestStatus);
+  if (when.notEscalated) q = q.where('escalated_at', 'is', null);
+  return Number((await q.executeTakeFirst()).numUpdatedRows);
+}
+
+export async function updateFollower(db: RqDB, communeId: number, id: number, set: { confirmed?: number; request_id?: number; is_reporter?: number }): Promise<void> {
+  await db.updateTable('request_followers').set(set).where('commune_id', '=', communeId).where('id', '=', id).execute();
+}
+
+export async function deleteFollower(db: RqDB, communeId: number, id: number): Promise<void> {
+  await db.deleteFrom('request_followers').where('commune_id', '=', communeId).where('id', '=', id).execute();
+}
+
+export async function insertContest(db: RqDB, values: Row<'request_contests'>): Promise<void> {
+  await db.insertInto('request_contests').values(values).execute();
+}
+
+export async function updateContest(db: RqDB, communeId: number, id: number, set: { status: string; ruling: string; ruled_at: string; mediator_id: number | null }): Promise<void> {
+  await db.updateTable('request_contests').set(set).where('commune_id', '=', communeId).where('id', '=', id).execute();
+}
+
+export async function setPhotoHidden(db: RqDB, communeId: number, id: number, hidden: boolean): Promise<void> {
+  await db.updateTable('request_photos').set({ hidden: hidden ? 1 : 0 }).where('commune_id', '=', communeId).where('id', '=', id).execute();
+}
+
+/** Whether the commune's holiday calendar has any day in that year. */
+export async function hasHolidaysIn(db: AnyDB, communeId: number, year: number): Promise<boolean> {
+  return !!(await db.selectFrom('holidays').select('id').where('commune_id', '=', communeId)
+    .where('day', '>=', `${year}-01-01`).where('day', '<=', `${year}-12-31`).limit(1).executeTakeFirst());
+}
+
+// ---------- Settings: categories, questions, districts, templates, heads (inside the caller's transaction) ----------
+
+type SettingsTable = 'request_categories' | 'request_questions' | 'request_districts' | 'request_templates';
+
+/** Updates a settings row by id, or (id null) inserts it for the commune; returns its id. */
+export async function saveSetting(db: RqDB, table: SettingsTable, communeId: number, id: number | null, values: Record<string, unknown>): Promise<number> {
+  const d = db as unknown as Kysely<any>;
+  if (id !== null) {
+    await d.updateTable(table).set(values).where('commune_id', '=', communeId).where('id', '=', id).execute();
+    return id;
+  }
+  return (await d.insertInto(table).values({ commune_id: communeId, ...values }).returning('id').executeTakeFirstOrThrow()).id;
+}
+
+export async function deleteSetting(db: RqDB, table: 'request_questions' | 'request_templates', communeId: number, id: number): Promise<void> {
+  await (db as unknown as Kysely<any>).deleteFrom(table).where('commune_id', '=', communeId).where('id', '=', id).execute();
+}
+
+/** Whether any request was filed in a category (its slug is then its Open311 code, and stays). */
+export async function categoryInUse(db: RqDB, communeId: number, categoryId: number): Promise<boolean> {
+  return !!(await db.selectFrom('requests').select('id').where('commune_id', '=', communeId).where('category_id', '=', categoryId).limit(1).executeTakeFirst());
+}
+
+export async function setHead(db: RqDB, communeId: number, institutionId: number, userId: number | null): Promise<void> {
+  await db.deleteFrom('request_heads').where('commune_id', '=', communeId).where('institution_id', '=', institutionId).execute();
+  if (userId !== null) await db.insertInto('request_heads').values({ commune_id: communeId, institution_id: institutionId, user_id: userId }).execute();
+}
+
+// ---------- The holiday calendar (core's table, which the deadlines count with) ----------
+
+export type HolidayRow = { id: number; day: string; name: string; kind: string; confirmed: number };
+
+export function holidaysBetween(db: AnyDB, communeId: number, from: string, to: string): Promise<HolidayRow[]> {
+  return (db as Kysely<CoreTables>).selectFrom('holidays').select(['id', 'day', 'name', 'kind', 'confirmed']).where('commune_id', '=', communeId)
+    .where('day', '>=', from).where('day', '<=', to).orderBy('day').execute() as Promise<HolidayRow[]>;
+}
+
+export async function findHoliday(db: AnyDB, communeId: number, by: { id?: number; day?: string }): Promise<HolidayRow | undefined> {
+  let q = (db as Kysely<CoreTables>).selectFrom('holidays').select(['id', 'day', 'name', 'kind', 'confirmed']).where('commune_id', '=', communeId);
+  q = by.id !== undefined ? q.where('id', '=', by.id) : q.where('day', '=', by.day ?? '');
+  return (await q.executeTakeFirst()) as HolidayRow | undefined;
+}
+
+export async function insertHoliday(db: AnyDB, h: { commune_id: number; day: string; name: string; kind: string; confirmed: number }): Promise<void> {
+  await (db as Kysely<CoreTables>).insertInto('holidays').values(h as any).execute();
+}
+
+export async function updateHoliday(db: AnyDB, communeId: number, id: number, set: { day?: string; confirmed?: number }): Promise<void> {
+  await (db as Kysely<CoreTables>).updateTable('holidays').set(set as any).where('commune_id', '=', communeId).where('id', '=', id).execute();
+}
+
+export async function deleteHoliday(db: AnyDB, communeId: number, id: number): Promise<void> {
+  await (db as Kysely<CoreTables>).deleteFrom('holidays').where('commune_id', '=', communeId).where('id', '=', id).execute();
 }

@@ -9,9 +9,7 @@ import { uploadsOf, openStoredFile } from '../../core/files/index.ts';
 import { tr, isolate } from '../../core/i18n/index.ts';
 import * as svc from './service.ts';
 import * as wf from './workflow.ts';
-import * as repo from './repo.ts';
-import { rq } from './repo.ts';
-import { looksLikeTrackingCode, normalizeReference, REFERENCE_RE, trackingHash } from './codes.ts';
+import { normalizeReference } from './codes.ts';
 import { ReportStart, ReportForm, ReportConfirm, Submitted, RequestList, MapPage, RequestDetail, ReporterPage, MessagePage, LookupPage } from './views/public.tsx';
 
 const CODE_COOKIE = 'rq_new';
@@ -117,15 +115,10 @@ export async function requestPages(app: FastifyInstance) {
 
   app.get('/requests/:ref/submitted', async (req, reply) => {
     const reference = normalizeReference((req.params as { ref: string }).ref);
-    const r = await repo.findPublicByReference(rq(req.ctx.db), req.commune.id, reference);
-    if (!r) throw new NotFoundError();
-    const full = await repo.findFull(rq(req.ctx.db), req.commune.id, { id: r.id });
-    const recalled = recalledCode(req, reference);
-    const code = recalled && full && trackingHash(recalled) === full.tracking_hash ? recalled : null;
+    const { code, mailed } = await svc.submittedView(req.ctx, reference, recalledCode(req, reference));
     // The code is a key to the request: no cache may keep the page that shows it.
     if (code) reply.noStore();
-    // "A mail was sent" only in the submitter's own browser: to anyone else it would tell whether the reporter left an address.
-    return reply.page(req.t('requests.submittedTitle'), <Submitted reference={reference} code={code} email={!!code && !!full?.reporter_email} />);
+    return reply.page(req.t('requests.submittedTitle'), <Submitted reference={reference} code={code} email={mailed} />);
   });
 
   // ---------- Public list, exports, map ----------
@@ -136,7 +129,7 @@ export async function requestPages(app: FastifyInstance) {
     const [categories, districts] = await Promise.all([svc.listCategories(req.ctx, false), svc.listDistricts(req.ctx)]);
     const filters = await svc.resolveFilters(req.ctx, query, categories, districts);
     const { total, capped, rows } = await svc.listRequests(req.ctx, filters, page);
-    return reply.page(req.t('requests.listTitle'), <RequestList rows={rows} total={total} capped={capped} page={page} pageSize={repo.PAGE_SIZE}
+    return reply.page(req.t('requests.listTitle'), <RequestList rows={rows} total={total} capped={capped} page={page} pageSize={svc.PAGE_SIZE}
       categories={categories} districts={districts} query={query} today={filters.today!} />);
   });
 
@@ -150,7 +143,7 @@ export async function requestPages(app: FastifyInstance) {
     if (format === 'csv') yield `${columns.join(',')}\r\n`; else yield '[';
     let after = 0, first = true;
     for (;;) {
-      const batch = await repo.exportBatch(rq(req.ctx.db), req.commune.id, filters, after, 1000);
+      const batch = await svc.exportBatch(req.ctx, filters, after, 1000);
       if (!batch.length) break;
       let chunk = '';
       for (const r of batch) {
@@ -178,7 +171,7 @@ export async function requestPages(app: FastifyInstance) {
     const query = listQuery(req.query);
     const [categories, districts] = await Promise.all([svc.listCategories(req.ctx, false), svc.listDistricts(req.ctx)]);
     const filters = await svc.resolveFilters(req.ctx, query, categories, districts);
-    const recent = await repo.listPublic(rq(req.ctx.db), req.commune.id, filters, 1, 20);
+    const recent = await svc.latestRequests(req.ctx, filters, 20);
     const qs = new URLSearchParams(query).toString();
     return reply.page(req.t('requests.mapTitle'), <MapPage categories={categories} districts={districts} query={query} recent={recent}
       pointsUrl={`/${req.locale}/requests/map.json${qs ? `?${qs}` : ''}`} tileUrl={cfg().tileUrl} />);
@@ -199,9 +192,8 @@ export async function requestPages(app: FastifyInstance) {
   app.get('/requests/lookup', async (req, reply) => {
     const q = queryString(req.query, 'q', 60);
     if (!q) return reply.page(req.t('requests.lookupTitle'), <LookupPage value="" />);
-    const ref = normalizeReference(q);
-    if (REFERENCE_RE.test(ref) && (await repo.findPublicByReference(rq(req.ctx.db), req.commune.id, ref))) return reply.to(`/requests/${ref}`);
-    if (looksLikeTrackingCode(q) && (await repo.findFull(rq(req.ctx.db), req.commune.id, { trackingHash: trackingHash(q) }))) return reply.to(`/requests/track/${encodeURIComponent(q.trim().toUpperCase())}`);
+    const found = await svc.lookup(req.ctx, q);
+    if (found) return reply.to(found);
     return reply.page(req.t('requests.lookupTitle'), <LookupPage value={q} error="requests.errors.notFound" />, 404);
   });
 
@@ -210,9 +202,7 @@ export async function requestPages(app: FastifyInstance) {
   async function detailPage(req: FastifyRequest, reply: FastifyReply, followForm: FormState, status = 200) {
     const reference = normalizeReference((req.params as { ref: string }).ref);
     const d = await svc.publicRequest(req.ctx, reference);
-    const full = req.actor ? await repo.findFull(rq(req.ctx.db), req.commune.id, { id: d.request.id }) : undefined;
-    const mine = !!req.actor && full?.reporter_user_id === req.actor.userId;
-    const staff = !!req.actor && svc.canViewFile(req.ctx, d.request.institution_id);
+    const { mine, staff } = await svc.viewerOf(req.ctx, d.request);
     return reply.page(`${reference} · ${tr(d.category.name, req.locale)}`, <RequestDetail d={d} followForm={followForm} mine={mine} staff={staff} />, status);
   }
 
@@ -262,8 +252,8 @@ export async function requestPages(app: FastifyInstance) {
   // ---------- The reporter's page: by tracking code, or signed in ----------
 
   async function reporterPage(req: FastifyRequest, reply: FastifyReply, key: wf.ReporterKey, base: string, forms?: Partial<{ feedback: FormState; contest: FormState; hideName: FormState }>, status = 200, outcome?: string) {
-    const r = await wf.findForReporter(req.ctx, key);
-    return reply.noStore().page(req.t('requests.manageHeading', { reference: r.reference }), <ReporterPage r={r} base={base} options={wf.reporterOptions(r, req.ctx.clock.now())}
+    const { request: r, options } = await wf.reporterView(req.ctx, key);
+    return reply.noStore().page(req.t('requests.manageHeading', { reference: r.reference }), <ReporterPage r={r} base={base} options={options}
       forms={{ feedback: forms?.feedback ?? emptyForm(), contest: forms?.contest ?? emptyForm(), hideName: forms?.hideName }} outcome={outcome ?? (OUTCOMES.includes(queryString(req.query, 'done', 30)) ? queryString(req.query, 'done', 30) : undefined)} />, status);
   }
 
@@ -290,12 +280,7 @@ export async function requestPages(app: FastifyInstance) {
   // ---------- Photos: checked, re-encoded at upload; hidden ones only for staff ----------
 
   app.get('/requests/photos/:id', async (req, reply) => {
-    const p = await repo.findPhoto(rq(req.ctx.db), req.commune.id, intParam(req.params, 'id'));
-    if (!p) throw new NotFoundError();
-    if (p.hidden) {
-      const r = await repo.findFull(rq(req.ctx.db), req.commune.id, { id: p.request_id });
-      if (!r || !req.actor || !svc.canViewFile(req.ctx, r.institution_id)) throw new NotFoundError();
-    }
+    const p = await svc.photoFor(req.ctx, intParam(req.params, 'id'));
     // Public photos: five minutes in shared caches, then revalidated by their ETag, so that a photo moderation hides
     // leaves them within minutes (a day-long shared cache kept it a day); hidden ones, for staff, in no cache.
     if (p.hidden) reply.header('cache-control', PRIVATE);

@@ -6,14 +6,15 @@ import { parseTranslated, type Translated } from '../../core/i18n/index.ts';
 import { lockCommune, type AnyDB } from '../../core/db/index.ts';
 import { addWorkingDays, loadHolidays, localDay } from '../../core/clock/working-days.ts';
 import { prepareImage } from '../../core/files/images.ts';
-import { writeFile, type Upload, type PreparedFile } from '../../core/files/index.ts';
+import { stageFile, recordFile, type Upload, type PreparedFile, type StagedFile } from '../../core/files/index.ts';
 import { iso } from '../../core/clock/index.ts';
 import { randomToken } from '../../core/auth/passwords.ts';
 import { can } from '../../core/auth/roles.ts';
-import { rq, type RqDB, type ListFilters } from './repo.ts';
+import { rq, type RqDB, type ListFilters, type FullRequestRow } from './repo.ts';
+export { PAGE_SIZE, COUNT_CAP } from './repo.ts';
 import { indexRequest } from './search.ts';
 import * as repo from './repo.ts';
-import { newTrackingCode, trackingHash, referencePrefix, formatReference } from './codes.ts';
+import { newTrackingCode, trackingHash, referencePrefix, formatReference, looksLikeTrackingCode, normalizeReference, REFERENCE_RE } from './codes.ts';
 import { areaOf, boxAround, distanceMeters, type Point } from './geo.ts';
 import { mailSubmitted } from './notify.ts';
 import { QUESTION_KINDS, type Channel, type QuestionKind, type Status } from './schema.ts';
@@ -252,6 +253,24 @@ export async function preparePhotos(uploads: Upload[] = []): Promise<PreparedFil
   return out;
 }
 
+/**
+ * Writes the photos' bytes to disk (fsynced) before the change's transaction opens; inside it,
+ * `recordPhotos` only adds their rows. A transaction that fails leaves the bytes unreferenced.
+ */
+export async function stagePhotos(ctx: Ctx, photos: PreparedFile[]): Promise<StagedFile[]> {
+  const out: StagedFile[] = [];
+  for (const p of photos) out.push(await stageFile(ctx.config.dataDir, ctx.commune.id, p));
+  return out;
+}
+
+/** Records staged photos on a request, in the caller's transaction. */
+export async function recordPhotos(trx: AnyDB, ctx: Ctx, requestId: number, staged: StagedFile[], kind: 'report' | 'resolution', at: string, userId: number | null): Promise<void> {
+  for (const s of staged) {
+    const f = await recordFile(trx, ctx.commune.id, s, userId, ctx.clock.now());
+    await repo.insertPhoto(rq(trx), ctx.commune.id, { requestId, fileId: f.id, kind, at });
+  }
+}
+
 function plusDays(day: string, n: number): string {
   const d = new Date(`${day}T12:00:00Z`);
   d.setUTCDate(d.getUTCDate() + n);
@@ -272,7 +291,7 @@ export async function submitRequest(ctx: Ctx, input: ReportFields, opts: SubmitO
   const onBehalf = opts.channel === 'counter' || opts.channel === 'phone';
   if (onBehalf) authorize(ctx, 'requests.report_for');
   const report = await checkReport(ctx, input, opts.channel);
-  const photos = await preparePhotos(opts.photos);
+  const photos = await stagePhotos(ctx, await preparePhotos(opts.photos));
   const now = ctx.clock.now();
   const code = newTrackingCode();
   const actorId = ctx.actor?.userId || null;
@@ -286,7 +305,7 @@ export async function submitRequest(ctx: Ctx, input: ReportFields, opts: SubmitO
     const seq = await repo.nextSeq(db, ctx.commune.id, year);
     const reference = formatReference(referencePrefix(ctx.commune.slug), year, seq);
     const at = iso(now);
-    const { id } = await db.insertInto('requests').values({
+    const id = await repo.insertRequest(db, {
       commune_id: ctx.commune.id, reference, year, seq, tracking_hash: trackingHash(code),
       category_id: report.category.id, district_id: report.districtId, institution_id: report.category.institutionId, assignee_id: null,
       status: 'submitted', reject_reason: null, duplicate_of_id: null, referral: null, public_note: null,
@@ -299,19 +318,16 @@ export async function submitRequest(ctx: Ctx, input: ReportFields, opts: SubmitO
       created_at: at, created_month: today.slice(0, 7), updated_at: at, acknowledged_at: null, first_response_at: null, due_on: dueOn,
       resolved_at: null, closed_at: null, within_target: null, resolution_days: null, resolution_hours: null, escalated_at: null,
       fixed: null, satisfaction: null, satisfaction_comment: null, feedback_at: null, reopen_count: 0, contest_status: 'none', sample: opts.sample ? 1 : 0,
-    }).returning('id').executeTakeFirstOrThrow();
-    for (const p of photos) {
-      const f = await writeFile(trx, ctx.config.dataDir, ctx.commune.id, p, actorId);
-      await db.insertInto('request_photos').values({ commune_id: ctx.commune.id, request_id: id, file_id: f.id, kind: 'report', hidden: 0, created_at: at }).execute();
-    }
+    });
+    await recordPhotos(trx, ctx, id, photos, 'report', at, actorId);
     await addEvent(db, ctx, id, 'submitted', true, { data: { channel: opts.channel }, at });
     await indexRequest(trx, ctx.commune.id, id);
     if (report.email) {
       const token = randomToken(24);
-      await db.insertInto('request_followers').values({
+      await repo.insertFollower(db, {
         commune_id: ctx.commune.id, request_id: id, email: report.email, email_normalized: report.email.toLowerCase(), user_id: null,
         locale: ctx.locale, token, confirmed: 1, is_reporter: 1, created_at: at,
-      }).execute();
+      });
       await mailSubmitted(trx, ctx, { reference, categoryName: report.category.name }, { email: report.email, locale: ctx.locale, token }, code);
     }
     return {
@@ -333,11 +349,10 @@ export async function submitOnBehalf(ctx: Ctx, input: ReportFields, photos: Uplo
 
 /** Appends an event to a request's timeline; returns its id (Open311's `update_id` for public ones). */
 export async function addEvent(db: RqDB, ctx: Ctx, requestId: number, kind: string, isPublic: boolean, e: { body?: string | null; data?: Record<string, unknown>; at?: string } = {}): Promise<number> {
-  const { id } = await db.insertInto('request_events').values({
+  return repo.insertEvent(db, {
     commune_id: ctx.commune.id, request_id: requestId, at: e.at ?? iso(ctx.clock.now()), kind, public: isPublic ? 1 : 0,
     actor_id: ctx.actor?.userId || null, body: e.body ?? null, data: JSON.stringify(e.data ?? {}),
-  }).returning('id').executeTakeFirstOrThrow();
-  return id;
+  });
 }
 
 // ---------- Public reads ----------
@@ -423,4 +438,74 @@ export async function mapPoints(ctx: Ctx, filters: ListFilters, limit = 1000) {
 /** Who may open a request's staff file: its handlers (scoped), the counter, the mediator, the moderator. */
 export function canViewFile(ctx: Ctx, institutionId: number): boolean {
   return can(ctx.actor, 'requests.handle', { institutionId }) || can(ctx.actor, 'requests.view');
+}
+
+// ---------- View models for the routes: never the reporter's contact details ----------
+
+/** A request's row as route code may hold it: the reporter's email, phone and tracking hash removed. */
+export type RequestView = Omit<FullRequestRow, 'reporter_email' | 'reporter_phone' | 'tracking_hash'>;
+
+export function withoutContact(r: FullRequestRow): RequestView {
+  const { reporter_email: _e, reporter_phone: _p, tracking_hash: _h, ...rest } = r;
+  return rest;
+}
+
+/**
+ * The page after a submission: the tracking code shown only to the browser that holds it (the
+ * signed cookie), and whether a confirmation mail went out only to that browser too (to anyone
+ * else it would tell whether the reporter left an address).
+ */
+export async function submittedView(ctx: Ctx, reference: string, recalled: string | null): Promise<{ code: string | null; mailed: boolean }> {
+  const r = await repo.findFull(rq(ctx.db), ctx.commune.id, { reference: normalizeReference(reference) });
+  if (!r) throw new NotFoundError();
+  const code = recalled && trackingHash(recalled) === r.tracking_hash ? recalled : null;
+  return { code, mailed: !!code && !!r.reporter_email };
+}
+
+/** One page of the public list without its count (the map's latest requests). */
+export function latestRequests(ctx: Ctx, filters: ListFilters, limit: number) {
+  return repo.listPublic(rq(ctx.db), ctx.commune.id, filters, 1, limit);
+}
+
+/** The public columns of the filtered list from `afterId`, in id order, for a streamed export. */
+export function exportBatch(ctx: Ctx, filters: ListFilters, afterId: number, limit: number) {
+  return repo.exportBatch(rq(ctx.db), ctx.commune.id, filters, afterId, limit);
+}
+
+/** "Find my request": a reference opens its public page, a tracking code the reporter's page; null when neither is known. */
+export async function lookup(ctx: Ctx, q: string): Promise<string | null> {
+  const db = rq(ctx.db);
+  const ref = normalizeReference(q);
+  if (REFERENCE_RE.test(ref) && (await repo.findPublicByReference(db, ctx.commune.id, ref))) return `/requests/${ref}`;
+  if (looksLikeTrackingCode(q) && (await repo.findFull(db, ctx.commune.id, { trackingHash: trackingHash(q) }))) return `/requests/track/${encodeURIComponent(q.trim().toUpperCase())}`;
+  return null;
+}
+
+/** What the signed-in viewer of a public request may do beyond reading it: manage it as its reporter, open its staff file. */
+export async function viewerOf(ctx: Ctx, r: { id: number; institution_id: number }): Promise<{ mine: boolean; staff: boolean }> {
+  if (!ctx.actor) return { mine: false, staff: false };
+  const reporter = await repo.reporterOf(rq(ctx.db), ctx.commune.id, r.id);
+  return { mine: reporter !== null && reporter === ctx.actor.userId, staff: canViewFile(ctx, r.institution_id) };
+}
+
+/** A photo to serve: a visible one to anyone, a hidden one only to who may open its request's file; else 404. */
+export async function photoFor(ctx: Ctx, id: number) {
+  const db = rq(ctx.db);
+  const p = await repo.findPhoto(db, ctx.commune.id, id);
+  if (!p) throw new NotFoundError();
+  if (p.hidden) {
+    const institutionId = await repo.institutionOf(db, ctx.commune.id, p.request_id);
+    if (institutionId === null || !ctx.actor || !canViewFile(ctx, institutionId)) throw new NotFoundError();
+  }
+  return p;
+}
+
+/** The departments and operators requests are routed to. */
+export async function handlingInstitutions(ctx: ReadCtx) {
+  return (await repo.institutionsOfKinds(rq(ctx.db), ctx.commune.id, ['department', 'operator'])).map((i) => ({ id: i.id, slug: i.slug, kind: i.kind, name: parseTranslated(i.name) }));
+}
+
+/** The ids of the districts that have a polygon. */
+export async function districtsWithPolygon(ctx: ReadCtx): Promise<Set<number>> {
+  return new Set((await repo.districtsWithGeometry(rq(ctx.db), ctx.commune.id)).map((d) => d.id));
 }

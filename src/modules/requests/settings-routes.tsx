@@ -8,15 +8,12 @@ import { uploadsOf } from '../../core/files/index.ts';
 import { parseTranslated } from '../../core/i18n/index.ts';
 import * as svc from './service.ts';
 import * as st from './settings.ts';
-import * as repo from './repo.ts';
-import { rq } from './repo.ts';
 import { CategoriesPage, CategoryFormPage, QuestionPage, DistrictsPage, DistrictFormPage, TemplatesPage, TemplateFormPage, HolidaysPage, HeadsPage } from './views/settings.tsx';
 
 const id = (req: FastifyRequest, name = 'id') => intParam(req.params, name);
 
 export async function settingsPages(app: FastifyInstance) {
-  const institutions = async (req: FastifyRequest) =>
-    (await repo.institutionsOfKinds(rq(req.ctx.db), req.commune.id, ['department', 'operator'])).map((i) => ({ id: i.id, kind: i.kind, name: parseTranslated(i.name) }));
+  const institutions = (req: FastifyRequest) => svc.handlingInstitutions(req.ctx);
 
   // ---------- Categories and their questions ----------
 
@@ -78,8 +75,8 @@ export async function settingsPages(app: FastifyInstance) {
 
   async function districtsPage(req: FastifyRequest, reply: FastifyReply, importForm?: FormState, status = 200) {
     authorize(req.ctx, 'requests.configure');
-    const [districts, polygons] = await Promise.all([svc.listDistricts(req.ctx), repo.districtsWithGeometry(rq(req.ctx.db), req.commune.id)]);
-    return reply.page(req.t('requests.districtsTitle'), <DistrictsPage districts={districts} polygons={new Set(polygons.map((p) => p.id))} importForm={importForm ?? emptyForm()} />, status);
+    const [districts, polygons] = await Promise.all([svc.listDistricts(req.ctx), svc.districtsWithPolygon(req.ctx)]);
+    return reply.page(req.t('requests.districtsTitle'), <DistrictsPage districts={districts} polygons={polygons} importForm={importForm ?? emptyForm()} />, status);
   }
   app.get('/admin/requests/districts', (req, reply) => districtsPage(req, reply));
   app.post('/admin/requests/districts/import', async (req, reply) => {
@@ -141,7 +138,7 @@ export async function settingsPages(app: FastifyInstance) {
 
   const yearOf = (req: FastifyRequest) => {
     const y = Number(queryString(req.query, 'year', 4));
-    return Number.isInteger(y) && y >= 2000 && y <= 2100 ? y : new Date().getUTCFullYear();
+    return Number.isInteger(y) && y >= 2000 && y <= 2100 ? y : req.ctx.clock.now().getUTCFullYear();
   };
   async function holidaysPage(req: FastifyRequest, reply: FastifyReply, year: number, form?: FormState, status = 200) {
     return reply.page(req.t('requests.holidaysTitle'), <HolidaysPage year={year} holidays={await st.listHolidays(req.ctx, year)} form={form ?? emptyForm()} />, status);

@@ -4,6 +4,7 @@ import { NotFoundError, RuleError } from '../../core/http/errors.ts';
 import { parseInput, text, optionalText, int, optionalInt, oneOf, checkbox, isoDate, translatedFields, collectTranslated } from '../../core/http/forms.ts';
 import { parseTranslated, type Translated } from '../../core/i18n/index.ts';
 import { estimateHolidays } from '../../core/clock/working-days.ts';
+import type { AnyDB } from '../../core/db/index.ts';
 import { rq } from './repo.ts';
 import * as repo from './repo.ts';
 import { parseDistrictsGeoJson } from './geo.ts';
@@ -58,13 +59,13 @@ export async function createOrUpdateCategory(ctx: Ctx, id: number | null, c: Cat
     };
     if (id && before) {
       // The code is the Open311 service_code and appears in URLs: it stays once requests use it.
-      if (before.slug !== c.slug && (await db.selectFrom('requests').select('id').where('commune_id', '=', ctx.commune.id).where('category_id', '=', id).limit(1).executeTakeFirst())) {
+      if (before.slug !== c.slug && (await repo.categoryInUse(db, ctx.commune.id, id))) {
         throw new RuleError('requests.errors.slugInUse', {}, 'slug');
       }
-      await db.updateTable('request_categories').set(values).where('commune_id', '=', ctx.commune.id).where('id', '=', id).execute();
+      await repo.saveSetting(db, 'request_categories', ctx.commune.id, id, values);
       return { result: id, entityId: c.slug, before, after: values };
     }
-    const { id: newId } = await db.insertInto('request_categories').values({ commune_id: ctx.commune.id, ...values }).returning('id').executeTakeFirstOrThrow();
+    const newId = await repo.saveSetting(db, 'request_categories', ctx.commune.id, null, values);
     return { result: newId, entityId: c.slug, after: values };
   });
 }
@@ -130,10 +131,10 @@ export async function createOrUpdateQuestion(ctx: Ctx, categoryId: number, quest
     if (questionId) {
       const before = await repo.findQuestion(db, ctx.commune.id, questionId);
       if (!before || before.category_id !== categoryId) throw new NotFoundError();
-      await db.updateTable('request_questions').set(values).where('commune_id', '=', ctx.commune.id).where('id', '=', questionId).execute();
+      await repo.saveSetting(db, 'request_questions', ctx.commune.id, questionId, values);
       return { result: questionId, entityId: `${cat.slug}/${q.code}`, before, after: values };
     }
-    const { id } = await db.insertInto('request_questions').values({ commune_id: ctx.commune.id, category_id: categoryId, ...values }).returning('id').executeTakeFirstOrThrow();
+    const id = await repo.saveSetting(db, 'request_questions', ctx.commune.id, null, { category_id: categoryId, ...values });
     return { result: id, entityId: `${cat.slug}/${q.code}`, after: values };
   });
 }
@@ -143,7 +144,7 @@ export async function deleteQuestion(ctx: Ctx, categoryId: number, questionId: n
     const db = rq(trx);
     const before = await repo.findQuestion(db, ctx.commune.id, questionId);
     if (!before || before.category_id !== categoryId) throw new NotFoundError();
-    await db.deleteFrom('request_questions').where('commune_id', '=', ctx.commune.id).where('id', '=', questionId).execute();
+    await repo.deleteSetting(db, 'request_questions', ctx.commune.id, questionId);
     return { result: undefined, entityId: `${categoryId}/${before.code}`, before };
   });
 }
@@ -179,10 +180,10 @@ export async function createOrUpdateDistrict(ctx: Ctx, id: number | null, d: Dis
       ...(d.geometry !== undefined ? { geometry: d.geometry === null ? null : JSON.stringify(d.geometry) } : {}),
     };
     if (id && before) {
-      await db.updateTable('request_districts').set(values).where('commune_id', '=', ctx.commune.id).where('id', '=', id).execute();
+      await repo.saveSetting(db, 'request_districts', ctx.commune.id, id, values);
       return { result: id, entityId: d.slug, before: { ...before, geometry: before.geometry ? 'polygon' : null }, after: { ...values, geometry: values.geometry ? 'polygon' : values.geometry } };
     }
-    const { id: newId } = await db.insertInto('request_districts').values({ commune_id: ctx.commune.id, geometry: null, ...values }).returning('id').executeTakeFirstOrThrow();
+    const newId = await repo.saveSetting(db, 'request_districts', ctx.commune.id, null, { geometry: null, ...values });
     return { result: newId, entityId: d.slug, after: { ...values, geometry: values.geometry ? 'polygon' : null } };
   });
 }
@@ -209,13 +210,12 @@ export async function importDistricts(ctx: Ctx, geojson: string): Promise<{ adde
     for (const [i, a] of areas.entries()) {
       const match = existing.find((d) => d.slug === a.slug) ?? existing.find((d) => parseTranslated(d.name).fr?.toLowerCase() === a.name.fr?.toLowerCase());
       if (match) {
-        await db.updateTable('request_districts').set({ geometry: JSON.stringify(a.geometry), ...(a.population !== null ? { population: a.population } : {}) })
-          .where('commune_id', '=', ctx.commune.id).where('id', '=', match.id).execute();
+        await repo.saveSetting(db, 'request_districts', ctx.commune.id, match.id, { geometry: JSON.stringify(a.geometry), ...(a.population !== null ? { population: a.population } : {}) });
         updated++;
       } else {
-        await db.insertInto('request_districts').values({
-          commune_id: ctx.commune.id, slug: a.slug, name: JSON.stringify(a.name), population: a.population, geometry: JSON.stringify(a.geometry), sample: 0, sort: existing.length + i,
-        }).execute();
+        await repo.saveSetting(db, 'request_districts', ctx.commune.id, null, {
+          slug: a.slug, name: JSON.stringify(a.name), population: a.population, geometry: JSON.stringify(a.geometry), sample: 0, sort: existing.length + i,
+        });
         added++;
       }
     }
@@ -248,10 +248,10 @@ export async function createOrUpdateTemplate(ctx: Ctx, id: number | null, tpl: T
     if (id) {
       const before = await repo.findTemplate(db, ctx.commune.id, id);
       if (!before) throw new NotFoundError();
-      await db.updateTable('request_templates').set(values).where('commune_id', '=', ctx.commune.id).where('id', '=', id).execute();
+      await repo.saveSetting(db, 'request_templates', ctx.commune.id, id, values);
       return { result: id, entityId: id, before, after: values };
     }
-    const { id: newId } = await db.insertInto('request_templates').values({ commune_id: ctx.commune.id, ...values }).returning('id').executeTakeFirstOrThrow();
+    const newId = await repo.saveSetting(db, 'request_templates', ctx.commune.id, null, values);
     return { result: newId, entityId: newId, after: values };
   });
 }
@@ -261,7 +261,7 @@ export async function deleteTemplate(ctx: Ctx, id: number): Promise<void> {
     const db = rq(trx);
     const before = await repo.findTemplate(db, ctx.commune.id, id);
     if (!before) throw new NotFoundError();
-    await db.deleteFrom('request_templates').where('commune_id', '=', ctx.commune.id).where('id', '=', id).execute();
+    await repo.deleteSetting(db, 'request_templates', ctx.commune.id, id);
     return { result: undefined, entityId: id, before };
   });
 }
@@ -281,8 +281,7 @@ export async function templateForAdmin(ctx: Ctx, id: number) {
 
 export async function listHolidays(ctx: Ctx, year: number) {
   authorize(ctx, 'requests.configure');
-  return ctx.db.selectFrom('holidays').select(['id', 'day', 'name', 'kind', 'confirmed']).where('commune_id', '=', ctx.commune.id)
-    .where('day', '>=', `${year}-01-01`).where('day', '<=', `${year}-12-31`).orderBy('day').execute();
+  return repo.holidaysBetween(ctx.db, ctx.commune.id, `${year}-01-01`, `${year}-12-31`);
 }
 
 export const holidaySchema = z.object({ day: isoDate(), ...translatedFields('name', 200) });
@@ -291,23 +290,22 @@ export async function addHoliday(ctx: Ctx, input: unknown): Promise<string> {
   authorize(ctx, 'requests.configure');
   const d = parseInput(holidaySchema, input);
   return mutate(ctx, { permission: 'requests.configure', action: 'holiday.add', entity: 'holiday' }, async (trx) => {
-    const exists = await trx.selectFrom('holidays').select('id').where('commune_id', '=', ctx.commune.id).where('day', '=', d.day).executeTakeFirst();
-    if (exists) throw new RuleError('requests.errors.holidayExists', {}, 'day');
-    await trx.insertInto('holidays').values({ commune_id: ctx.commune.id, day: d.day, name: JSON.stringify(collectTranslated(d, 'name')), kind: 'other', confirmed: 1 }).execute();
+    if (await repo.findHoliday(trx, ctx.commune.id, { day: d.day })) throw new RuleError('requests.errors.holidayExists', {}, 'day');
+    await repo.insertHoliday(trx, { commune_id: ctx.commune.id, day: d.day, name: JSON.stringify(collectTranslated(d, 'name')), kind: 'other', confirmed: 1 });
     return { result: d.day, entityId: d.day, after: { day: d.day, name: collectTranslated(d, 'name') } };
   });
 }
 
-async function holidayRow(trx: any, ctx: Ctx, id: number) {
-  const h = await trx.selectFrom('holidays').select(['id', 'day', 'name', 'kind', 'confirmed']).where('commune_id', '=', ctx.commune.id).where('id', '=', id).executeTakeFirst();
+async function holidayRow(trx: AnyDB, ctx: Ctx, id: number) {
+  const h = await repo.findHoliday(trx, ctx.commune.id, { id });
   if (!h) throw new NotFoundError();
-  return h as { id: number; day: string; name: string; kind: string; confirmed: number };
+  return h;
 }
 
 export async function removeHoliday(ctx: Ctx, id: number): Promise<string> {
   return mutate(ctx, { permission: 'requests.configure', action: 'holiday.remove', entity: 'holiday' }, async (trx) => {
     const h = await holidayRow(trx, ctx, id);
-    await trx.deleteFrom('holidays').where('commune_id', '=', ctx.commune.id).where('id', '=', id).execute();
+    await repo.deleteHoliday(trx, ctx.commune.id, id);
     return { result: h.day, entityId: h.day, before: h };
   });
 }
@@ -315,7 +313,7 @@ export async function removeHoliday(ctx: Ctx, id: number): Promise<string> {
 export async function confirmHoliday(ctx: Ctx, id: number): Promise<string> {
   return mutate(ctx, { permission: 'requests.configure', action: 'holiday.confirm', entity: 'holiday' }, async (trx) => {
     const h = await holidayRow(trx, ctx, id);
-    await trx.updateTable('holidays').set({ confirmed: 1 }).where('commune_id', '=', ctx.commune.id).where('id', '=', id).execute();
+    await repo.updateHoliday(trx, ctx.commune.id, id, { confirmed: 1 });
     return { result: h.day, entityId: h.day, before: h, after: { ...h, confirmed: 1 } };
   });
 }
@@ -328,8 +326,7 @@ export async function shiftHoliday(ctx: Ctx, id: number, input: unknown): Promis
   return mutate(ctx, { permission: 'requests.configure', action: 'holiday.shift', entity: 'holiday' }, async (trx) => {
     const h = await holidayRow(trx, ctx, id);
     // A feast of several days (Eid al-Adha: two) moves as a whole: the consecutive days with the same name.
-    const near = await trx.selectFrom('holidays').select(['id', 'day', 'name']).where('commune_id', '=', ctx.commune.id)
-      .where('day', '>=', shifted(h.day, -7)).where('day', '<=', shifted(h.day, 7)).orderBy('day').execute() as { id: number; day: string; name: string }[];
+    const near = await repo.holidaysBetween(trx, ctx.commune.id, shifted(h.day, -7), shifted(h.day, 7));
     const group = [h.day];
     for (let d = shifted(h.day, -1); near.some((x) => x.day === d && x.name === h.name); d = shifted(d, -1)) group.unshift(d);
     for (let d = shifted(h.day, 1); near.some((x) => x.day === d && x.name === h.name); d = shifted(d, 1)) group.push(d);
@@ -338,10 +335,10 @@ export async function shiftHoliday(ctx: Ctx, id: number, input: unknown): Promis
     if (near.some((x) => targets.includes(x.day) && !ids.includes(x.id))) throw new RuleError('requests.errors.holidayExists');
     // Two steps, so the unique (commune, day) never sees two rows on one day mid-way.
     for (const x of near.filter((n) => ids.includes(n.id))) {
-      await trx.updateTable('holidays').set({ day: `~${x.id}` }).where('commune_id', '=', ctx.commune.id).where('id', '=', x.id).execute();
+      await repo.updateHoliday(trx, ctx.commune.id, x.id, { day: `~${x.id}` });
     }
     for (const x of near.filter((n) => ids.includes(n.id))) {
-      await trx.updateTable('holidays').set({ day: shifted(x.day, Number(by)), confirmed: 1 }).where('commune_id', '=', ctx.commune.id).where('id', '=', x.id).execute();
+      await repo.updateHoliday(trx, ctx.commune.id, x.id, { day: shifted(x.day, Number(by)), confirmed: 1 });
     }
     const day = shifted(h.day, Number(by));
     return { result: day, entityId: h.day, before: { days: group }, after: { days: targets, confirmed: 1 } };
@@ -355,9 +352,8 @@ export async function seedYear(ctx: Ctx, year: number): Promise<number> {
   return mutate(ctx, { permission: 'requests.configure', action: 'holiday.seed_year', entity: 'holiday' }, async (trx) => {
     let added = 0;
     for (const h of estimateHolidays(year)) {
-      const exists = await trx.selectFrom('holidays').select('id').where('commune_id', '=', ctx.commune.id).where('day', '=', h.day).executeTakeFirst();
-      if (exists) continue;
-      await trx.insertInto('holidays').values({ commune_id: ctx.commune.id, day: h.day, name: JSON.stringify(h.name), kind: h.kind, confirmed: h.kind === 'fixed' ? 1 : 0 }).execute();
+      if (await repo.findHoliday(trx, ctx.commune.id, { day: h.day })) continue;
+      await repo.insertHoliday(trx, { commune_id: ctx.commune.id, day: h.day, name: JSON.stringify(h.name), kind: h.kind, confirmed: h.kind === 'fixed' ? 1 : 0 });
       added++;
     }
     return { result: added, entityId: String(year), after: { added } };
@@ -384,13 +380,12 @@ export async function setHead(ctx: Ctx, institutionId: number, input: unknown): 
     const db = rq(trx);
     const inst = await repo.findInstitution(db, ctx.commune.id, institutionId);
     if (!inst || (inst.kind !== 'department' && inst.kind !== 'operator')) throw new NotFoundError();
-    await db.deleteFrom('request_heads').where('commune_id', '=', ctx.commune.id).where('institution_id', '=', institutionId).execute();
     if (user_id !== null) {
       // The head is one of the institution's own staff: they can open the requests they are warned about.
       const staff = await repo.staffOf(db, ctx.commune.id, institutionId);
       if (!staff.some((s) => s.id === user_id)) throw new RuleError('requests.errors.notStaff', {}, `user_id`);
-      await db.insertInto('request_heads').values({ commune_id: ctx.commune.id, institution_id: institutionId, user_id }).execute();
     }
+    await repo.setHead(db, ctx.commune.id, institutionId, user_id);
     return { result: undefined, entityId: inst.slug, after: { headUserId: user_id } };
   });
 }

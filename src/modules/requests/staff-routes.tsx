@@ -4,16 +4,12 @@ import { submitForm, pageParam, queryString, intParam } from '../../core/http/fo
 import { ValidationError, NotFoundError } from '../../core/http/errors.ts';
 import { authorize } from '../../core/service.ts';
 import { uploadsOf } from '../../core/files/index.ts';
-import { localDay } from '../../core/clock/working-days.ts';
-import { tr, parseTranslated } from '../../core/i18n/index.ts';
+import { tr } from '../../core/i18n/index.ts';
 import * as svc from './service.ts';
 import * as wf from './workflow.ts';
-import * as repo from './repo.ts';
-import { rq } from './repo.ts';
-import { templatesFor } from './settings.ts';
 import { normalizeReference } from './codes.ts';
 import { rememberCode, recalledCode } from './routes.tsx';
-import { QueuePage, StaffFile, CounterStart, CounterForm, Receipt, ContestsPage, type StaffFileData } from './views/staff.tsx';
+import { QueuePage, StaffFile, CounterStart, CounterForm, Receipt, ContestsPage } from './views/staff.tsx';
 
 type Forms = Record<'answer' | 'assign' | 'internal' | 'ruling', FormState>;
 
@@ -25,30 +21,17 @@ export async function staffPages(app: FastifyInstance) {
   // ---------- Queues ----------
 
   app.get('/admin/requests', async (req, reply) => {
-    authorize(req.ctx, 'requests.queue');
-    const scope = wf.queueScope(req.ctx);
     const raw = req.query as Record<string, unknown>;
     const query: Record<string, string> = { status: queryString(raw, 'status', 20) || 'open' };
     for (const k of ['category', 'district', 'mine']) { const v = queryString(raw, k, 80); if (v) query[k] = v; }
     const page = pageParam(raw);
-    const [categories, districts] = await Promise.all([svc.listCategories(req.ctx, false), svc.listDistricts(req.ctx)]);
-    const filters = await svc.resolveFilters(req.ctx, { ...query, status: query.status === 'all' ? '' : query.status }, categories, districts);
-    if (scope) filters.institutionIds = scope;
-    if (query.mine) filters.assigneeId = req.actor!.userId;
-    const db = rq(req.ctx.db);
-    const [total, rows, institutions] = await Promise.all([
-      repo.countCapped(db, req.commune.id, filters), repo.listQueue(db, req.commune.id, filters, page),
-      repo.institutionsOfKinds(db, req.commune.id, ['department', 'operator']),
-    ]);
-    return reply.page(req.t('requests.queueTitle'), <QueuePage rows={rows} total={total} capped={total > repo.COUNT_CAP} page={page} pageSize={repo.PAGE_SIZE}
-      categories={categories} districts={districts} institutions={institutions.filter((i) => scope?.includes(i.id)).map((i) => ({ id: i.id, name: parseTranslated(i.name) }))}
-      query={query} today={filters.today!} scoped={!!scope} />);
+    const q = await wf.staffQueue(req.ctx, query, page);
+    return reply.page(req.t('requests.queueTitle'), <QueuePage rows={q.rows} total={q.total} capped={q.capped} page={page} pageSize={svc.PAGE_SIZE}
+      categories={q.categories} districts={q.districts} institutions={q.institutions} query={query} today={q.today} scoped={q.scoped} />);
   });
 
   app.get('/admin/requests/contests', async (req, reply) => {
-    authorize(req.ctx, 'requests.mediate');
-    const db = rq(req.ctx.db);
-    const [pending, ruled, categories] = await Promise.all([repo.listContests(db, req.commune.id, 'pending'), repo.listContests(db, req.commune.id, 'ruled'), svc.listCategories(req.ctx, false)]);
+    const [{ pending, ruled }, categories] = await Promise.all([wf.contestLists(req.ctx), svc.listCategories(req.ctx, false)]);
     return reply.page(req.t('requests.contestsTitle'), <ContestsPage pending={pending} ruled={ruled} categories={categories} />);
   });
 
@@ -79,13 +62,10 @@ export async function staffPages(app: FastifyInstance) {
   });
 
   app.get('/admin/requests/:ref/receipt', async (req, reply) => {
-    authorize(req.ctx, 'requests.report_for');
-    const r = await repo.findFull(rq(req.ctx.db), req.commune.id, { reference: refParam(req) });
-    if (!r) throw new NotFoundError();
-    const [category, district] = await Promise.all([svc.getCategory(req.ctx, { id: r.category_id }), r.district_id ? repo.findDistrict(rq(req.ctx.db), req.commune.id, { id: r.district_id }) : undefined]);
+    const { request: r, category, district } = await wf.counterReceipt(req.ctx, refParam(req));
     const code = recalledCode(req, r.reference);
     const base = `${cfg().baseUrl}/${req.locale}`;
-    return reply.page(req.t('requests.receiptTitle'), <Receipt r={r} category={category!} district={district ? svc.toDistrict(district) : null} code={code}
+    return reply.page(req.t('requests.receiptTitle'), <Receipt r={r} category={category} district={district} code={code}
       trackUrl={code ? `${base}/requests/track/${code}` : null} publicUrl={`${base}/requests/${r.reference}`} commune={req.commune.name} />);
   });
 
@@ -99,28 +79,12 @@ export async function staffPages(app: FastifyInstance) {
   // ---------- A request's staff file ----------
 
   async function filePage(req: FastifyRequest, reply: FastifyReply, forms: Partial<Forms> = {}, status = 200) {
-    const f = await wf.staffFile(req.ctx, refParam(req));
-    const r = f.request;
-    const db = rq(req.ctx.db);
-    const [category, district, institution, templates, enteredBy] = await Promise.all([
-      svc.getCategory(req.ctx, { id: r.category_id }),
-      r.district_id ? repo.findDistrict(db, req.commune.id, { id: r.district_id }) : undefined,
-      repo.findInstitution(db, req.commune.id, r.institution_id),
-      f.handler ? templatesFor(req.ctx, r.category_id) : Promise.resolve([]),
-      r.entered_by ? db.selectFrom('users').select('name').where('commune_id', '=', req.commune.id).where('id', '=', r.entered_by).executeTakeFirst() : undefined,
-    ]);
+    const d = await wf.staffFile(req.ctx, refParam(req));
+    const r = d.request;
     const templateId = intParam(req.query, 'template');
-    const template = templates.find((x) => x.id === templateId);
+    const template = d.templates.find((x) => x.id === templateId);
     const answer = forms.answer ?? emptyForm(template ? { note: tr(template.body, r.reporter_locale as any) } : {});
-    const d: StaffFileData = {
-      ...f, category: category!, district: district ? svc.toDistrict(district) : null,
-      institution: institution ? { name: parseTranslated(institution.name), kind: institution.kind } : null,
-      enteredBy: enteredBy?.name ?? null,
-      events: f.events.map((e) => ({ ...e, data: JSON.parse(e.data || '{}') })),
-      templates: templates.map((x) => ({ id: x.id, title: x.title })),
-    };
-    const overdue = svc.isOverdue(r.status as any, r.due_on, localDay(req.ctx.clock.now()));
-    return reply.page(`${r.reference} · ${tr(d.category.name, req.locale)}`, <StaffFile d={d} overdue={overdue}
+    return reply.page(`${r.reference} · ${tr(d.category.name, req.locale)}`, <StaffFile d={{ ...d, templates: d.templates.map((x) => ({ id: x.id, title: x.title })) }} overdue={d.overdue}
       forms={{ answer, assign: forms.assign ?? emptyForm({ assignee_id: r.assignee_id ?? '' }), internal: forms.internal ?? emptyForm(), ruling: forms.ruling ?? emptyForm() }} />, status);
   }
 

@@ -3,6 +3,7 @@ import { createCounterTriggers, dropCounterTriggers, rebuildCounters } from '../
 import { insertMany, resetIdSequence, analyzeTables } from '../../core/db/bulk.ts';
 import { appendAudit, noteCommit } from '../../core/audit/index.ts';
 import { seedHolidays, loadHolidays, isWorkingDay } from '../../core/clock/working-days.ts';
+import { iso, systemClock } from '../../core/clock/index.ts';
 import { DUMMY_HASH } from '../../core/auth/passwords.ts';
 import { referencePrefix, formatReference } from './codes.ts';
 import { offsetMinutes } from './open311/dates.ts';
@@ -211,7 +212,8 @@ interface Setup {
   staff: Map<number, number[]>;
 }
 
-const now = () => new Date().toISOString();
+// Synthetic data is made by the CLI, outside any request: the process's clock, through core/clock.
+const now = () => iso(systemClock.now());
 
 async function ensureCommune(db: AnyDB, r: Rng, slug: string, n: number): Promise<{ id: number; created: boolean; population: number }> {
   const found = await db.selectFrom('communes').select(['id', 'population']).where('slug', '=', slug).executeTakeFirst();
@@ -734,7 +736,7 @@ export async function synthesize(database: Database, opts: SyntheticOptions): Pr
   const started = performance.now();
   const r = prng(opts.seed);
   const days = Math.max(1, Math.floor(opts.days ?? 3 * 365));
-  const untilDay = (opts.until ?? new Date()).toISOString().slice(0, 10);
+  const untilDay = (opts.until ?? systemClock.now()).toISOString().slice(0, 10);
   // The end of the span: the start of that UTC day (whole days only, so that a run is reproducible).
   const until = Date.parse(`${untilDay}T00:00:00Z`);
   const untilYear = Number(untilDay.slice(0, 4));

@@ -5,13 +5,15 @@ import { parseInput, text, optionalText, oneOf, optionalInt, int } from '../../c
 import { iso } from '../../core/clock/index.ts';
 import { localDay, loadHolidays, workingDaysBetween } from '../../core/clock/working-days.ts';
 import { prepareImage } from '../../core/files/images.ts';
-import { writeFile, type Upload } from '../../core/files/index.ts';
+import type { Upload } from '../../core/files/index.ts';
 import { randomToken } from '../../core/auth/passwords.ts';
-import { hasRole } from '../../core/auth/roles.ts';
+import { hasRole, can } from '../../core/auth/roles.ts';
+import { parseTranslated } from '../../core/i18n/index.ts';
+import { templatesFor } from './settings.ts';
 import type { AnyDB } from '../../core/db/index.ts';
 import { rq, type RqDB, type FullRequestRow } from './repo.ts';
 import * as repo from './repo.ts';
-import { addEvent, dueDay, MAX_PHOTO_BYTES } from './service.ts';
+import { addEvent, dueDay, stagePhotos, recordPhotos, withoutContact, getCategory, toDistrict, isOverdue, listCategories, listDistricts, resolveFilters, handlingInstitutions, MAX_PHOTO_BYTES, COUNT_CAP, type RequestView } from './service.ts';
 import { notifyFollowers, mailConfirmFollow, mailEscalation, type PublicChange } from './notify.ts';
 import { trackingHash, looksLikeTrackingCode, normalizeReference, newTrackingCode } from './codes.ts';
 import { OPEN_STATUSES, REJECT_REASONS, type Status } from './schema.ts';
@@ -28,42 +30,103 @@ async function loadByReference(db: RqDB, ctx: Ctx, reference: string): Promise<F
   return r;
 }
 
-/** A request's staff file: its handlers (their own institution only), the counter, the mediator, the moderator. */
+/**
+ * A request's staff file: its handlers (their own institution only), the counter, the mediator, the
+ * moderator (test/privacy.test.ts names who sees the contact). The reporter's email and phone come
+ * apart as `contact`, never inside the request's row that route code holds.
+ */
 export async function staffFile(ctx: Ctx, reference: string) {
   const db = rq(ctx.db);
   const r = await loadByReference(db, ctx, reference);
   const handler = canHandle(ctx, r.institution_id);
   if (!handler) authorize(ctx, 'requests.view');
-  const [events, photos, followers, contests, staff, duplicates] = await Promise.all([
+  const [events, photos, followers, contests, staff, duplicates, category, district, institution, templates, enteredBy] = await Promise.all([
     repo.eventsOf(db, ctx.commune.id, r.id, false),
     repo.photosOf(db, ctx.commune.id, r.id, true),
     repo.followerCount(db, ctx.commune.id, r.id),
     repo.contestsOf(db, ctx.commune.id, r.id),
     handler ? repo.staffOf(db, ctx.commune.id, r.institution_id) : Promise.resolve([]),
-    db.selectFrom('requests').select(['reference']).where('commune_id', '=', ctx.commune.id).where('duplicate_of_id', '=', r.id).orderBy('id').limit(50).execute(),
+    repo.duplicatesOf(db, ctx.commune.id, r.id, 50),
+    getCategory(ctx, { id: r.category_id }),
+    r.district_id ? repo.findDistrict(db, ctx.commune.id, { id: r.district_id }) : undefined,
+    repo.findInstitution(db, ctx.commune.id, r.institution_id),
+    handler ? templatesFor(ctx, r.category_id) : Promise.resolve([]),
+    r.entered_by ? repo.userName(db, ctx.commune.id, r.entered_by) : null,
   ]);
   const duplicateOf = r.duplicate_of_id ? (await repo.referencesOf(db, ctx.commune.id, [r.duplicate_of_id]))[0]?.reference ?? null : null;
-  return { request: r, events, photos, followers, contests, staff: staff.map((s) => ({ id: s.id, name: s.name })), duplicates: duplicates.map((d) => d.reference), duplicateOf, handler };
+  // Whoever may open the file deals with the reporter (the handlers, the counter, the mediator, the moderator).
+  const contact = { email: r.reporter_email, phone: r.reporter_phone };
+  return {
+    request: withoutContact(r), contact, events: events.map((e) => ({ ...e, data: parseData(e.data) })), photos, followers, contests,
+    staff: staff.map((s) => ({ id: s.id, name: s.name })), duplicates: duplicates.map((d) => d.reference), duplicateOf, handler,
+    category: category!, district: district ? toDistrict(district) : null,
+    institution: institution ? { name: parseTranslated(institution.name), kind: institution.kind } : null,
+    enteredBy, templates,
+    overdue: isOverdue(r.status as Status, r.due_on, localDay(ctx.clock.now())),
+  };
+}
+
+function parseData(s: string): Record<string, unknown> {
+  try { const v = JSON.parse(s || '{}'); return v && typeof v === 'object' ? v : {}; } catch { return {}; }
+}
+
+/** A staff queue: the actor's institutions (every one for unscoped roles), most urgent first. */
+export async function staffQueue(ctx: Ctx, query: Record<string, string>, page: number) {
+  authorize(ctx, 'requests.queue');
+  const scope = queueScope(ctx);
+  const [categories, districts] = await Promise.all([listCategories(ctx, false), listDistricts(ctx)]);
+  const filters = await resolveFilters(ctx, { ...query, status: query.status === 'all' ? '' : query.status }, categories, districts);
+  if (scope) filters.institutionIds = scope;
+  if (query.mine) filters.assigneeId = ctx.actor!.userId;
+  const db = rq(ctx.db);
+  const [total, rows, institutions] = await Promise.all([
+    repo.countCapped(db, ctx.commune.id, filters), repo.listQueue(db, ctx.commune.id, filters, page), handlingInstitutions(ctx),
+  ]);
+  return {
+    total, capped: total > COUNT_CAP, rows, categories, districts, today: filters.today!, scoped: !!scope,
+    institutions: institutions.filter((i) => scope?.includes(i.id)).map((i) => ({ id: i.id, name: i.name })),
+  };
+}
+
+/** The mediator's list: contests waiting for a ruling, and those ruled. */
+export async function contestLists(ctx: Ctx) {
+  authorize(ctx, 'requests.mediate');
+  const db = rq(ctx.db);
+  const [pending, ruled] = await Promise.all([repo.listContests(db, ctx.commune.id, 'pending'), repo.listContests(db, ctx.commune.id, 'ruled')]);
+  return { pending, ruled };
+}
+
+/** The counter's receipt of a request entered on a citizen's behalf (the tracking code comes from the counter's own cookie). */
+export async function counterReceipt(ctx: Ctx, reference: string): Promise<{ request: RequestView; category: NonNullable<Awaited<ReturnType<typeof getCategory>>>; district: ReturnType<typeof toDistrict> | null }> {
+  authorize(ctx, 'requests.report_for');
+  const db = rq(ctx.db);
+  const r = await loadByReference(db, ctx, reference);
+  const [category, district] = await Promise.all([getCategory(ctx, { id: r.category_id }), r.district_id ? repo.findDistrict(db, ctx.commune.id, { id: r.district_id }) : undefined]);
+  return { request: withoutContact(r), category: category!, district: district ? toDistrict(district) : null };
 }
 
 /**
- * Refuses (401/403, or 404 for an unknown reference) before any input is read: a refused caller learns
- * nothing of the form and changes nothing. The action re-checks inside its transaction.
+ * The request a staff action is about, loaded once and authorised once: refuses (401/403, or 404 for
+ * an unknown reference) before any input is read, so a refused caller learns nothing of the form and
+ * changes nothing. The row is then passed down; the action's writes are guarded by the state it read
+ * (`transition`, `touch`), so a change made meanwhile by someone else refuses the action instead of
+ * being overwritten.
  */
-async function authorizeHandler(ctx: Ctx, reference: string): Promise<void> {
+async function handledRequest(ctx: Ctx, reference: string): Promise<FullRequestRow> {
   if (!ctx.actor) throw new UnauthenticatedError();
   const r = await loadByReference(rq(ctx.db), ctx, reference);
   authorize(ctx, 'requests.handle', { institutionId: r.institution_id });
+  return r;
 }
 
 /** The staff file's answer form: the new status names the action. */
-export async function answer(ctx: Ctx, reference: string, input: Record<string, unknown>, photo?: Upload) {
-  await authorizeHandler(ctx, reference);
+export async function answer(ctx: Ctx, reference: string, input: Record<string, unknown>, photo?: Upload): Promise<string> {
+  const r = await handledRequest(ctx, reference);
   switch (input.status) {
-    case 'acknowledged': return acknowledge(ctx, reference, input);
-    case 'in_progress': return startWork(ctx, reference, input);
-    case 'resolved': return resolve(ctx, reference, input, photo);
-    case 'rejected': return reject(ctx, reference, input);
+    case 'acknowledged': return acknowledgeRow(ctx, r, input);
+    case 'in_progress': return startWorkRow(ctx, r, input);
+    case 'resolved': return resolveRow(ctx, r, input, photo);
+    case 'rejected': return rejectRow(ctx, r, input);
     default: throw new ValidationError({ status: { key: 'errors.required' } });
   }
 }
@@ -73,31 +136,49 @@ export function canHandle(ctx: Ctx, institutionId: number): boolean {
   try { authorize(ctx, 'requests.handle', { institutionId }); return true; } catch { return false; }
 }
 
-type StaffChange = (db: RqDB, r: FullRequestRow, now: Date) => Promise<{ event?: { kind: string; public: boolean; body?: string | null; data?: Record<string, unknown> }; notify?: PublicChange; after?: unknown }>;
+type StaffChange = (db: RqDB, r: FullRequestRow, now: Date) => Promise<{
+  event?: { kind: string; public: boolean; body?: string | null; data?: Record<string, unknown> };
+  notify?: PublicChange;
+  after?: unknown;
+  /** The columns the action set (to tell whether what the search shows of the request changed). */
+  set?: Record<string, unknown>;
+}>;
 
-/** Runs a staff action on a request of the actor's own institution, in one audited transaction. */
-async function staffAction(ctx: Ctx, reference: string, action: string, change: StaffChange): Promise<FullRequestRow> {
-  const first = await loadByReference(rq(ctx.db), ctx, reference);
-  authorize(ctx, 'requests.handle', { institutionId: first.institution_id });
+/** What the search index holds of a request besides its description and address, which staff never change. */
+const SEARCHED: (keyof FullRequestRow)[] = ['public_note', 'referral'];
+
+/**
+ * Runs a staff action on a request of the actor's own institution (loaded and authorised once by
+ * `handledRequest`), in one audited transaction. Returns the request's reference.
+ */
+async function staffAction(ctx: Ctx, r: FullRequestRow, action: string, change: StaffChange): Promise<string> {
   const now = ctx.clock.now();
-  return mutate(ctx, { permission: 'requests.handle', scope: { institutionId: first.institution_id }, action: `request.${action}`, entity: 'request' }, async (trx) => {
+  return mutate(ctx, { permission: 'requests.handle', scope: { institutionId: r.institution_id }, action: `request.${action}`, entity: 'request' }, async (trx) => {
     const db = rq(trx);
-    const r = await repo.findFull(db, ctx.commune.id, { id: first.id });
-    if (!r || r.institution_id !== first.institution_id) throw new RuleError('requests.errors.stateChanged');
     const out = await change(db, r, now);
     if (out.event) await addEvent(db, ctx, r.id, out.event.kind, out.event.public, { body: out.event.body, data: out.event.data, at: iso(now) });
     if (out.notify) await notifyFollowers(trx, ctx, r, out.notify, { skipEmail: ctx.actor?.email });
-    await indexRequest(trx, ctx.commune.id, r.id);
-    const updated = (await repo.findFull(db, ctx.commune.id, { id: r.id }))!;
-    return { result: updated, entityId: r.reference, before: { status: r.status }, after: out.after ?? { status: updated.status } };
+    // The search shows the last public answer: indexed again only when it changed.
+    if (out.set && SEARCHED.some((k) => k in out.set! && (out.set![k] ?? null) !== (r[k] ?? null))) await indexRequest(trx, ctx.commune.id, r.id);
+    const status = (out.set?.status as string | undefined) ?? r.status;
+    return { result: r.reference, entityId: r.reference, before: { status: r.status }, after: out.after ?? { status } };
   });
 }
 
-/** Moves a request to a new status only if it is still in one of `from` (two staff acting at once cannot both win). */
-async function transition(db: RqDB, ctx: Ctx, r: FullRequestRow, from: Status[], set: Record<string, unknown>): Promise<void> {
+/**
+ * Moves a request to a new status only if it is still in the status (and institution) it was read
+ * in, and that status is one of `from` (two staff acting at once cannot both win). Returns `set`.
+ */
+async function transition(db: RqDB, ctx: Ctx, r: FullRequestRow, from: Status[], set: Record<string, unknown>): Promise<Record<string, unknown>> {
   if (!from.includes(r.status as Status)) throw new RuleError('requests.errors.badTransition', { status: ctx.t(`requests.status.${r.status}`) });
-  const res = await db.updateTable('requests').set(set as any).where('commune_id', '=', ctx.commune.id).where('id', '=', r.id).where('status', '=', r.status).executeTakeFirst();
-  if (Number(res.numUpdatedRows) !== 1) throw new RuleError('requests.errors.stateChanged');
+  if (await repo.updateRequest(db, ctx.commune.id, r.id, set, { status: r.status, institutionId: r.institution_id }) !== 1) throw new RuleError('requests.errors.stateChanged');
+  return set;
+}
+
+/** Updates a request without changing its status, if it is still with the institution it was read in. */
+async function touch(db: RqDB, ctx: Ctx, r: FullRequestRow, set: Record<string, unknown>): Promise<Record<string, unknown>> {
+  if (await repo.updateRequest(db, ctx.commune.id, r.id, set, { institutionId: r.institution_id }) !== 1) throw new RuleError('requests.errors.stateChanged');
+  return set;
 }
 
 /** The timestamps of a first answer, set once. */
@@ -119,40 +200,40 @@ async function closing(trx: AnyDB, ctx: Ctx, r: FullRequestRow, now: Date) {
 const noteSchema = z.object({ note: optionalText(4000) });
 const requiredNoteSchema = z.object({ note: text(4000) });
 
-export async function acknowledge(ctx: Ctx, reference: string, input: unknown) {
-  await authorizeHandler(ctx, reference);
+export const acknowledge = async (ctx: Ctx, reference: string, input: unknown) => acknowledgeRow(ctx, await handledRequest(ctx, reference), input);
+
+async function acknowledgeRow(ctx: Ctx, r: FullRequestRow, input: unknown) {
   const { note } = parseInput(noteSchema, input);
-  return staffAction(ctx, reference, 'acknowledge', async (db, r, now) => {
+  return staffAction(ctx, r, 'acknowledge', async (db, r, now) => {
     const at = iso(now);
-    await transition(db, ctx, r, ['submitted', 'reopened'], { status: 'acknowledged', ...firstResponse(r, at), ...(note ? { public_note: note } : {}) });
-    return { event: { kind: 'acknowledged', public: true, body: note || null }, notify: { kind: 'acknowledged', note } };
+    const set = await transition(db, ctx, r, ['submitted', 'reopened'], { status: 'acknowledged', ...firstResponse(r, at), ...(note ? { public_note: note } : {}) });
+    return { set, event: { kind: 'acknowledged', public: true, body: note || null }, notify: { kind: 'acknowledged', note } };
   });
 }
 
-export async function startWork(ctx: Ctx, reference: string, input: unknown) {
-  await authorizeHandler(ctx, reference);
+export const startWork = async (ctx: Ctx, reference: string, input: unknown) => startWorkRow(ctx, await handledRequest(ctx, reference), input);
+
+async function startWorkRow(ctx: Ctx, r: FullRequestRow, input: unknown) {
   const { note } = parseInput(noteSchema, input);
-  return staffAction(ctx, reference, 'start', async (db, r, now) => {
+  return staffAction(ctx, r, 'start', async (db, r, now) => {
     const at = iso(now);
-    await transition(db, ctx, r, ['submitted', 'acknowledged', 'reopened'], { status: 'in_progress', ...firstResponse(r, at), ...(note ? { public_note: note } : {}) });
-    return { event: { kind: 'in_progress', public: true, body: note || null }, notify: { kind: 'in_progress', note } };
+    const set = await transition(db, ctx, r, ['submitted', 'acknowledged', 'reopened'], { status: 'in_progress', ...firstResponse(r, at), ...(note ? { public_note: note } : {}) });
+    return { set, event: { kind: 'in_progress', public: true, body: note || null }, notify: { kind: 'in_progress', note } };
   });
 }
 
-export async function resolve(ctx: Ctx, reference: string, input: unknown, photo?: Upload) {
-  await authorizeHandler(ctx, reference);
+export const resolve = async (ctx: Ctx, reference: string, input: unknown, photo?: Upload) => resolveRow(ctx, await handledRequest(ctx, reference), input, photo);
+
+async function resolveRow(ctx: Ctx, r: FullRequestRow, input: unknown, photo?: Upload) {
   const { note } = parseInput(requiredNoteSchema, input);
-  const prepared = photo ? await prepareImage(photo, { maxBytes: MAX_PHOTO_BYTES, field: 'photo' }) : null;
-  return staffAction(ctx, reference, 'resolve', async (db, r, now) => {
+  const prepared = photo ? await stagePhotos(ctx, [await prepareImage(photo, { maxBytes: MAX_PHOTO_BYTES, field: 'photo' })]) : [];
+  return staffAction(ctx, r, 'resolve', async (db, r, now) => {
     const at = iso(now);
-    await transition(db, ctx, r, OPEN_STATUSES, {
+    const set = await transition(db, ctx, r, OPEN_STATUSES, {
       status: 'resolved', public_note: note, resolved_at: at, ...firstResponse(r, at), ...(await closing(db, ctx, r, now)),
     });
-    if (prepared) {
-      const f = await writeFile(db, ctx.config.dataDir, ctx.commune.id, prepared, ctx.actor?.userId || null);
-      await db.insertInto('request_photos').values({ commune_id: ctx.commune.id, request_id: r.id, file_id: f.id, kind: 'resolution', hidden: 0, created_at: at }).execute();
-    }
-    return { event: { kind: 'resolved', public: true, body: note, data: { photo: !!prepared } }, notify: { kind: 'resolved', note } };
+    await recordPhotos(db, ctx, r.id, prepared, 'resolution', at, ctx.actor?.userId || null);
+    return { set, event: { kind: 'resolved', public: true, body: note, data: { photo: prepared.length > 0 } }, notify: { kind: 'resolved', note } };
   });
 }
 
@@ -163,23 +244,31 @@ const rejectSchema = z.object({
   referral: optionalText(1000),
 });
 
-export async function reject(ctx: Ctx, reference: string, input: unknown) {
-  await authorizeHandler(ctx, reference);
+export const reject = async (ctx: Ctx, reference: string, input: unknown) => rejectRow(ctx, await handledRequest(ctx, reference), input);
+
+async function rejectRow(ctx: Ctx, r: FullRequestRow, input: unknown) {
   const data = parseInput(rejectSchema, input);
   if (data.reason === 'duplicate' && !data.duplicate_of) throw new RuleError('errors.required', {}, 'duplicate_of');
   if (data.reason === 'not_competent' && !data.referral) throw new RuleError('errors.required', {}, 'referral');
   if (data.reason === 'invalid' && !data.note) throw new RuleError('errors.required', {}, 'note');
-  return staffAction(ctx, reference, 'reject', async (db, r, now) => {
+  return staffAction(ctx, r, 'reject', async (db, r, now) => {
     const at = iso(now);
     let target: FullRequestRow | undefined;
     if (data.reason === 'duplicate') {
       target = await repo.findFull(db, ctx.commune.id, { reference: normalizeReference(data.duplicate_of) });
       // Merging into a request that was itself merged goes to the one it was merged into.
-      for (let i = 0; target?.duplicate_of_id && i < 10; i++) target = await repo.findFull(db, ctx.commune.id, { id: target.duplicate_of_id });
+      // The merge writes on the target (a public event, its followers' mail, the duplicate's followers
+      // moved in): like every staff action, only on a request of the actor's own institution, each
+      // step of the chain included. Refused before anything is written.
+      for (let i = 0; target; i++) {
+        if (!canHandle(ctx, target.institution_id)) throw new ForbiddenError();
+        if (!target.duplicate_of_id || i >= 10) break;
+        target = await repo.findFull(db, ctx.commune.id, { id: target.duplicate_of_id });
+      }
       if (!target) throw new RuleError('requests.errors.unknownReference', {}, 'duplicate_of');
       if (target.id === r.id) throw new RuleError('requests.errors.selfDuplicate', {}, 'duplicate_of');
     }
-    await transition(db, ctx, r, OPEN_STATUSES, {
+    const set = await transition(db, ctx, r, OPEN_STATUSES, {
       status: 'rejected', reject_reason: data.reason, duplicate_of_id: target?.id ?? null,
       referral: data.reason === 'not_competent' ? data.referral : null, public_note: data.note || null,
       ...firstResponse(r, at), ...(await closing(db, ctx, r, now)),
@@ -190,11 +279,11 @@ export async function reject(ctx: Ctx, reference: string, input: unknown) {
       // The duplicate's followers are told, then follow the original instead (its reporter included).
       await notifyFollowers(db, ctx, r, { kind: 'merged', other: target.reference, note: data.note }, { skipEmail: ctx.actor?.email });
       await moveFollowers(db, ctx, r.id, target.id);
-      return { event: { kind: 'merged', public: true, body: data.note || null, data: { into: target.reference } }, after: { status: 'rejected', reason: 'duplicate', into: target.reference } };
+      return { set, event: { kind: 'merged', public: true, body: data.note || null, data: { into: target.reference } }, after: { status: 'rejected', reason: 'duplicate', into: target.reference } };
     }
     const referral = data.reason === 'not_competent' ? data.referral : '';
     return {
-      event: { kind: 'rejected', public: true, body: data.note || null, data: { reason: data.reason, referral: referral || undefined } },
+      set, event: { kind: 'rejected', public: true, body: data.note || null, data: { reason: data.reason, referral: referral || undefined } },
       notify: { kind: `rejected_${data.reason}`, note: [data.note, referral].filter(Boolean).join('\n\n') },
       after: { status: 'rejected', reason: data.reason },
     };
@@ -207,9 +296,9 @@ async function moveFollowers(db: RqDB, ctx: Ctx, fromId: number, toId: number) {
   for (const f of from) {
     if (!existing.has(f.email_normalized)) {
       // The row moves with its token, so the unsubscribe link of earlier mails keeps working.
-      await db.updateTable('request_followers').set({ request_id: toId, is_reporter: 0 }).where('commune_id', '=', ctx.commune.id).where('id', '=', f.id).execute();
+      await repo.updateFollower(db, ctx.commune.id, f.id, { request_id: toId, is_reporter: 0 });
     } else {
-      await db.deleteFrom('request_followers').where('commune_id', '=', ctx.commune.id).where('id', '=', f.id).execute();
+      await repo.deleteFollower(db, ctx.commune.id, f.id);
     }
   }
 }
@@ -217,24 +306,24 @@ async function moveFollowers(db: RqDB, ctx: Ctx, fromId: number, toId: number) {
 const assignSchema = z.object({ assignee_id: optionalInt(1) });
 
 export async function assign(ctx: Ctx, reference: string, input: unknown) {
-  await authorizeHandler(ctx, reference);
+  const r = await handledRequest(ctx, reference);
   const { assignee_id } = parseInput(assignSchema, input);
-  return staffAction(ctx, reference, 'assign', async (db, r, now) => {
+  return staffAction(ctx, r, 'assign', async (db, r, now) => {
     if (assignee_id !== null) {
       const staff = await repo.staffOf(db, ctx.commune.id, r.institution_id);
       if (!staff.some((s) => s.id === assignee_id)) throw new RuleError('requests.errors.notStaff', {}, 'assignee_id');
     }
-    await db.updateTable('requests').set({ assignee_id, updated_at: iso(now) }).where('commune_id', '=', ctx.commune.id).where('id', '=', r.id).execute();
-    return { event: { kind: 'assigned', public: false, data: { assigneeId: assignee_id } }, after: { assigneeId: assignee_id } };
+    const set = await touch(db, ctx, r, { assignee_id, updated_at: iso(now) });
+    return { set, event: { kind: 'assigned', public: false, data: { assigneeId: assignee_id } }, after: { assigneeId: assignee_id } };
   });
 }
 
 export async function addNote(ctx: Ctx, reference: string, input: unknown) {
-  await authorizeHandler(ctx, reference);
+  const r = await handledRequest(ctx, reference);
   const { note } = parseInput(requiredNoteSchema, input);
-  return staffAction(ctx, reference, 'note', async (db, r, now) => {
-    await db.updateTable('requests').set({ updated_at: iso(now) }).where('commune_id', '=', ctx.commune.id).where('id', '=', r.id).execute();
-    return { event: { kind: 'note', public: false, body: note }, after: { note: true } };
+  return staffAction(ctx, r, 'note', async (db, r, now) => {
+    const set = await touch(db, ctx, r, { updated_at: iso(now) });
+    return { set, event: { kind: 'note', public: false, body: note }, after: { note: true } };
   });
 }
 
@@ -254,6 +343,12 @@ export async function findForReporter(ctx: Ctx, key: ReporterKey): Promise<FullR
   const r = await loadByReference(db, ctx, key.reference);
   if (r.reporter_user_id !== ctx.actor.userId) throw new ForbiddenError();
   return r;
+}
+
+/** The reporter's page: their request without the contact details they gave, and what they may do now. */
+export async function reporterView(ctx: Ctx, key: ReporterKey) {
+  const r = await findForReporter(ctx, key);
+  return { request: withoutContact(r), options: reporterOptions(r, ctx.clock.now()) };
 }
 
 /** What the reporter may do now, for the page to offer only that. */
@@ -282,7 +377,7 @@ async function reporterAction<T>(ctx: Ctx, key: ReporterKey, action: string, fn:
 
 export async function hideName(ctx: Ctx, key: ReporterKey): Promise<string> {
   return reporterAction(ctx, key, 'hide_name', async (db, r, now) => {
-    await db.updateTable('requests').set({ name_public: 0, updated_at: iso(now) }).where('commune_id', '=', ctx.commune.id).where('id', '=', r.id).execute();
+    await repo.updateRequest(db, ctx.commune.id, r.id, { name_public: 0, updated_at: iso(now) });
     return { result: r.reference, after: { namePublic: false } };
   });
 }
@@ -312,7 +407,7 @@ export async function giveFeedback(ctx: Ctx, key: ReporterKey, input: unknown): 
       await notifyFollowers(db, ctx, r, { kind: 'reopened' }, { skipReporter: true });
       outcome = 'reopened';
     } else {
-      await db.updateTable('requests').set(base).where('commune_id', '=', ctx.commune.id).where('id', '=', r.id).execute();
+      await repo.updateRequest(db, ctx.commune.id, r.id, base);
       await addEvent(db, ctx, r.id, 'feedback', true, { data: { fixed: data.fixed === 'yes', satisfaction: data.satisfaction }, at });
       if (data.fixed === 'no') outcome = reporterOptions({ ...r, ...base }, now).contest ? 'can_contest' : 'closed';
     }
@@ -333,9 +428,8 @@ export async function contest(ctx: Ctx, key: ReporterKey, input: unknown): Promi
   return reporterAction(ctx, key, 'contest', async (db, r, now) => {
     if (!reporterOptions(r, now).contest) throw new RuleError('requests.errors.noContest');
     const at = iso(now);
-    const res = await db.updateTable('requests').set({ contest_status: 'pending', updated_at: at }).where('commune_id', '=', ctx.commune.id).where('id', '=', r.id).where('contest_status', '=', 'none').executeTakeFirst();
-    if (Number(res.numUpdatedRows) !== 1) throw new RuleError('requests.errors.stateChanged');
-    await db.insertInto('request_contests').values({ commune_id: ctx.commune.id, request_id: r.id, reason, created_at: at, status: 'pending', ruling: null, ruled_at: null, mediator_id: null }).execute();
+    if (await repo.updateRequest(db, ctx.commune.id, r.id, { contest_status: 'pending', updated_at: at }, { contestStatus: 'none' }) !== 1) throw new RuleError('requests.errors.stateChanged');
+    await repo.insertContest(db, { commune_id: ctx.commune.id, request_id: r.id, reason, created_at: at, status: 'pending', ruling: null, ruled_at: null, mediator_id: null });
     // The reason stays with the mediator (it may hold personal details); the fact of the contest is public.
     await addEvent(db, ctx, r.id, 'contested', true, { at });
     await notifyFollowers(db, ctx, r, { kind: 'contested' }, { skipReporter: true });
@@ -356,14 +450,13 @@ export async function rule(ctx: Ctx, reference: string, input: unknown): Promise
     const pending = (await repo.contestsOf(db, ctx.commune.id, r.id)).find((c) => c.status === 'pending');
     if (!pending || r.contest_status !== 'pending') throw new RuleError('requests.errors.noPendingContest');
     const at = iso(now);
-    await db.updateTable('request_contests').set({ status: data.decision, ruling: data.ruling, ruled_at: at, mediator_id: ctx.actor?.userId || null })
-      .where('commune_id', '=', ctx.commune.id).where('id', '=', pending.id).execute();
+    await repo.updateContest(db, ctx.commune.id, pending.id, { status: data.decision, ruling: data.ruling, ruled_at: at, mediator_id: ctx.actor?.userId || null });
     let set: Record<string, unknown> = { contest_status: data.decision, updated_at: at };
     if (data.decision === 'upheld') {
       const category = await repo.findCategory(db, ctx.commune.id, { id: r.category_id });
       set = { ...set, ...reopening(await dueDay(db, ctx.commune.id, now, category?.sla_days ?? 10)), reject_reason: null, referral: null };
     }
-    await db.updateTable('requests').set(set as any).where('commune_id', '=', ctx.commune.id).where('id', '=', r.id).execute();
+    await repo.updateRequest(db, ctx.commune.id, r.id, set);
     await addEvent(db, ctx, r.id, 'ruled', true, { body: data.ruling, data: { decision: data.decision }, at });
     await indexRequest(trx, ctx.commune.id, r.id);
     await notifyFollowers(db, ctx, r, { kind: `ruled_${data.decision}`, note: data.ruling });
@@ -391,14 +484,14 @@ export async function follow(ctx: Ctx, reference: string, input: unknown): Promi
     let outcome: FollowOutcome;
     if (existing?.confirmed) outcome = 'already';
     else if (existing) {
-      if (trusted) { await db.updateTable('request_followers').set({ confirmed: 1 }).where('commune_id', '=', ctx.commune.id).where('id', '=', existing.id).execute(); outcome = 'following'; }
+      if (trusted) { await repo.updateFollower(db, ctx.commune.id, existing.id, { confirmed: 1 }); outcome = 'following'; }
       else { await mailConfirmFollow(trx, ctx, { id: r.id, reference: r.reference, category_id: r.category_id }, { email, locale: ctx.locale, token: existing.token }); outcome = 'confirm_sent'; }
     } else {
       const token = randomToken(24);
-      await db.insertInto('request_followers').values({
+      await repo.insertFollower(db, {
         commune_id: ctx.commune.id, request_id: r.id, email, email_normalized: normalized, user_id: trusted ? ctx.actor!.userId : null,
         locale: ctx.locale, token, confirmed: trusted ? 1 : 0, is_reporter: 0, created_at: at,
-      }).execute();
+      });
       if (!trusted) await mailConfirmFollow(trx, ctx, { id: r.id, reference: r.reference, category_id: r.category_id }, { email, locale: ctx.locale, token });
       outcome = trusted ? 'following' : 'confirm_sent';
     }
@@ -424,8 +517,8 @@ async function followerAction(ctx: Ctx, token: string, action: 'confirm' | 'unsu
     const f = await repo.findFollowerByToken(db, ctx.commune.id, token);
     if (!f) return { result: null };
     const ref = (await repo.referencesOf(db, ctx.commune.id, [f.request_id]))[0]?.reference ?? null;
-    if (action === 'confirm') await db.updateTable('request_followers').set({ confirmed: 1 }).where('commune_id', '=', ctx.commune.id).where('id', '=', f.id).execute();
-    else await db.deleteFrom('request_followers').where('commune_id', '=', ctx.commune.id).where('id', '=', f.id).execute();
+    if (action === 'confirm') await repo.updateFollower(db, ctx.commune.id, f.id, { confirmed: 1 });
+    else await repo.deleteFollower(db, ctx.commune.id, f.id);
     return { result: ref, entityId: ref };
   });
 }
@@ -444,7 +537,7 @@ export async function setPhotoHidden(ctx: Ctx, photoId: number, hidden: boolean,
     const p = await repo.findPhoto(db, ctx.commune.id, photoId);
     if (!p) throw new NotFoundError();
     if (reference !== undefined && (await repo.referencesOf(db, ctx.commune.id, [p.request_id]))[0]?.reference !== normalizeReference(reference)) throw new NotFoundError();
-    await db.updateTable('request_photos').set({ hidden: hidden ? 1 : 0 }).where('commune_id', '=', ctx.commune.id).where('id', '=', photoId).execute();
+    await repo.setPhotoHidden(db, ctx.commune.id, photoId, hidden);
     const ref = (await repo.referencesOf(db, ctx.commune.id, [p.request_id]))[0].reference;
     await addEvent(db, ctx, p.request_id, hidden ? 'photo_hidden' : 'photo_shown', false, { data: { photoId } });
     return { result: ref, entityId: ref, after: { photoId, hidden } };
@@ -455,7 +548,7 @@ export async function moderatorHideName(ctx: Ctx, reference: string): Promise<vo
   await mutate(ctx, { permission: 'requests.moderate', action: 'request.hide_name', entity: 'request' }, async (trx) => {
     const db = rq(trx);
     const r = await loadByReference(db, ctx, reference);
-    await db.updateTable('requests').set({ name_public: 0 }).where('commune_id', '=', ctx.commune.id).where('id', '=', r.id).execute();
+    await repo.updateRequest(db, ctx.commune.id, r.id, { name_public: 0 });
     await addEvent(db, ctx, r.id, 'name_hidden', false);
     return { result: undefined, entityId: r.reference, after: { namePublic: false } };
   });
@@ -476,8 +569,7 @@ export async function escalateOverdue(ctx: Ctx, limit = 500): Promise<number> {
     const at = iso(ctx.clock.now());
     const taken: typeof due = [];
     for (const r of due) {
-      const res = await db.updateTable('requests').set({ escalated_at: at }).where('commune_id', '=', ctx.commune.id).where('id', '=', r.id).where('escalated_at', 'is', null).executeTakeFirst();
-      if (Number(res.numUpdatedRows) !== 1) continue;
+      if (await repo.updateRequest(db, ctx.commune.id, r.id, { escalated_at: at }, { notEscalated: true }) !== 1) continue;
       taken.push(r);
       await addEvent(db, ctx, r.id, 'escalated', false, { data: { dueOn: r.due_on }, at });
     }
@@ -509,7 +601,7 @@ export async function reissueCode(ctx: Ctx, reference: string): Promise<string> 
   return mutate(ctx, { permission: 'requests.report_for', action: 'request.code_reissued', entity: 'request' }, async (trx) => {
     const db = rq(trx);
     const r = await loadByReference(db, ctx, reference);
-    await db.updateTable('requests').set({ tracking_hash: trackingHash(code) }).where('commune_id', '=', ctx.commune.id).where('id', '=', r.id).execute();
+    await repo.updateRequest(db, ctx.commune.id, r.id, { tracking_hash: trackingHash(code) });
     await addEvent(db, ctx, r.id, 'code_reissued', false);
     return { result: code, entityId: r.reference };
   });

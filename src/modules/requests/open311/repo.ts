@@ -120,3 +120,8 @@ export function insertUpdate(db: O3DB, row: Omit<Open311Tables['request_updates'
 export function touchRequest(db: O3DB, communeId: number, requestId: number, at: string) {
   return db.updateTable('requests').set({ updated_at: at }).where('commune_id', '=', communeId).where('id', '=', requestId).execute();
 }
+
+/** The installation's cookie secret (core's settings), from which Open311 tokens are signed. */
+export async function installationSecret(db: AnyDB): Promise<string | undefined> {
+  return (await (db as Kysely<CoreTables>).selectFrom('settings').select('value').where('key', '=', 'cookie_secret').executeTakeFirst())?.value;
+}

@@ -62,15 +62,7 @@ function contextOf(req: FastifyRequest): Ctx {
 /** Where links (the discovery's, photos') point: the commune's configured host, never the Host the client sent. */
 const originOf = (req: FastifyRequest, ctx: Ctx): string => publicOrigin(req.server.appConfig, ctx.commune);
 
-/** The key that signs tokens: derived from the installation's cookie secret, read once. */
-function tokenSecret(app: FastifyInstance) {
-  let secret: Promise<string> | undefined;
-  return (ctx: Ctx) => (secret ??= ctx.db.selectFrom('settings').select('value').where('key', '=', 'cookie_secret').executeTakeFirst()
-    .then((r) => r?.value ?? app.appConfig.baseUrl));
-}
-
 export const open311Routes: FastifyPluginAsync = async (app) => {
-  const secretOf = tokenSecret(app);
   await app.register(async (api) => {
     api.addHook('onSend', async (req, reply, payload) => {
       // Public, read-only data: any web page may read it.
@@ -139,7 +131,7 @@ export const open311Routes: FastifyPluginAsync = async (app) => {
       const { name, format } = split(req.params.file);
       if (!format) throw notFound(req);
       const ctx = contextOf(req);
-      return send(reply, format, 200, 'service_requests', await o311.resolveToken(ctx, await secretOf(ctx), name));
+      return send(reply, format, 200, 'service_requests', await o311.resolveToken(ctx, await o311.tokenSecret(ctx), name));
     });
 
     // Acknowledged only once the request's transaction has committed (SQLite synchronous=FULL).
@@ -150,7 +142,7 @@ export const open311Routes: FastifyPluginAsync = async (app) => {
       // Parameters in the body, as the specification says; some clients put api_key in the query string.
       const body = { ...(req.query as Record<string, unknown>), ...(req.body && typeof req.body === 'object' ? req.body as Record<string, unknown> : {}) };
       if (name === 'servicerequestupdates') return send(reply, format, 200, 'service_request_updates', await o311.submitUpdate(ctx, body));
-      return send(reply, format, 200, 'service_requests', await o311.submit(ctx, { body, secret: await secretOf(ctx) }));
+      return send(reply, format, 200, 'service_requests', await o311.submit(ctx, { body, secret: await o311.tokenSecret(ctx) }));
     });
   }, { prefix: OPEN311_PREFIX });
 };

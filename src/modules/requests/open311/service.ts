@@ -4,13 +4,13 @@ import { mutate, type Ctx } from '../../../core/service.ts';
 import { sha256 } from '../../../core/auth/passwords.ts';
 import { RuleError, ValidationError, type FieldErrors } from '../../../core/http/errors.ts';
 import { fieldErrors } from '../../../core/http/forms.ts';
-import { isUpload, writeFile, type Upload, type PreparedFile } from '../../../core/files/index.ts';
+import { isUpload, type Upload, type PreparedFile } from '../../../core/files/index.ts';
 import { localDay } from '../../../core/clock/working-days.ts';
 import { addDays, iso } from '../../../core/clock/index.ts';
 import { tr, LOCALES, type Translated } from '../../../core/i18n/index.ts';
 import { rq } from '../repo.ts';
 import {
-  listCategories, getCategory, institutionsById, submitRequest, preparePhotos, addEvent, reportSchema, MAX_DESCRIPTION, MAX_PHOTOS,
+  listCategories, getCategory, institutionsById, submitRequest, preparePhotos, stagePhotos, recordPhotos, addEvent, reportSchema, MAX_DESCRIPTION, MAX_PHOTOS,
   type Question, type ReportFields,
 } from '../service.ts';
 import { notifyFollowers } from '../notify.ts';
@@ -336,16 +336,14 @@ export async function submitUpdate(ctx: Ctx, body: Record<string, unknown>): Pro
     }
   }
 
+  const staged = await stagePhotos(ctx, prepared);
   const now = ctx.clock.now();
   let eventId: number;
   try {
     eventId = await mutate(ctx, { permission: null, action: 'request.citizen_update', entity: 'request' }, async (trx) => {
       const tx = o3(trx);
       const at = iso(now);
-      for (const p of prepared) {
-        const f = await writeFile(trx, ctx.config.dataDir, ctx.commune.id, p, null);
-        await tx.insertInto('request_photos').values({ commune_id: ctx.commune.id, request_id: request.id, file_id: f.id, kind: 'report', hidden: 0, created_at: at }).execute();
-      }
+      await recordPhotos(trx, ctx, request.id, staged, 'report', at, null);
       const id = await addEvent(rq(trx), ctx, request.id, 'citizen_update', true, { body: note || null, data: { channel: 'api', photos: prepared.length }, at });
       await repo.insertUpdate(tx, {
         commune_id: ctx.commune.id, request_id: request.id, event_id: id, api_key_id: key.id, external_id: externalId || null,
@@ -545,4 +543,13 @@ export async function findUpdates(ctx: Ctx, query: Record<string, unknown>, read
       media_url: photoUrl(ctx, reading, e.photo_id),
     };
   });
+}
+
+const secrets = new WeakMap<object, Promise<string>>();
+
+/** The key that signs tokens: derived from the installation's cookie secret, read once per database. */
+export function tokenSecret(ctx: Ctx): Promise<string> {
+  let s = secrets.get(ctx.db);
+  if (!s) secrets.set(ctx.db, (s = repo.installationSecret(ctx.db).then((v) => v ?? ctx.config.baseUrl)));
+  return s;
 }

@@ -1,8 +1,7 @@
 import { useView, href } from '../../../core/ui/view.ts';
 import { ErrorSummary, Field, TextArea, Select, Choices, Button, Form, Table, Pager, Breadcrumbs, Tr, SampleBadge, type FormState } from '../../../core/ui/components.tsx';
 import { formatDate, tr, type Translated } from '../../../core/i18n/index.ts';
-import type { Category, District } from '../service.ts';
-import type { FullRequestRow } from '../repo.ts';
+import type { Category, District, RequestView } from '../service.ts';
 import { StatusBadge, OverdueBadge, UserText, Answers, Timeline, CategoryName, DistrictName, excerpt, statusOptions } from './common.tsx';
 import { ReportFields, reportLabels } from './public.tsx';
 
@@ -68,7 +67,9 @@ export function QueuePage({ rows, total, capped, page, pageSize, categories, dis
 }
 
 export interface StaffFileData {
-  request: FullRequestRow;
+  request: RequestView;
+  /** The reporter's email and phone, apart from the request's row; null when the actor may not see them. */
+  contact: { email: string | null; phone: string | null } | null;
   category: Category;
   district: District | null;
   institution: { name: Translated; kind: string } | null;
@@ -122,8 +123,8 @@ export function StaffFile({ d, forms, overdue }: { d: StaffFileData; forms: Reco
         <p class="hint">{t('requests.contactPrivate')}</p>
         <dl class="kv">
           <dt>{t('requests.name')}</dt><dd>{r.reporter_name ? <span dir="auto">{r.reporter_name}</span> : '—'} {r.reporter_name && <span class="muted">({r.name_public ? t('requests.nameShown') : t('requests.nameHidden')})</span>}</dd>
-          <dt>{t('requests.email')}</dt><dd dir="ltr">{r.reporter_email ?? '—'}</dd>
-          <dt>{t('requests.phone')}</dt><dd dir="ltr">{r.reporter_phone ?? '—'}</dd>
+          {d.contact && <><dt>{t('requests.email')}</dt><dd dir="ltr">{d.contact.email ?? '—'}</dd>
+          <dt>{t('requests.phone')}</dt><dd dir="ltr">{d.contact.phone ?? '—'}</dd></>}
           <dt>{t('requests.reporterLanguage')}</dt><dd>{r.reporter_locale}</dd>
         </dl>
         {view.can('requests.moderate') && r.name_public === 1 && (
@@ -273,7 +274,7 @@ export function CounterForm({ category, districts, form, tileUrl }: { category: 
 }
 
 export function Receipt({ r, category, district, code, trackUrl, publicUrl, commune }: {
-  r: FullRequestRow; category: Category; district: District | null; code: string | null; trackUrl: string | null; publicUrl: string; commune: Translated;
+  r: RequestView; category: Category; district: District | null; code: string | null; trackUrl: string | null; publicUrl: string; commune: Translated;
 }) {
   const view = useView();
   const { t, locale } = view;
