@@ -16,10 +16,11 @@ export interface SearchSpec { docs: number; kb: number; seed: number }
 
 export async function prepareSearch(store: BenchStore, database: Database, commune: { id: number; slug: string }, spec: SearchSpec): Promise<{ loaded: boolean; seconds: number; docs: number }> {
   const marker = path.join(store.dataDir, 'bench-search.json');
-  const want = { ...spec, commune: commune.slug, cap: MAX_INDEXED_CHARS };
+  // format: the index's layout (2: vectors without positions, snippets' sources cut, the completions' vocabulary).
+  const want = { ...spec, commune: commune.slug, cap: MAX_INDEXED_CHARS, format: 2 };
   if (fs.existsSync(marker)) {
     const had = JSON.parse(fs.readFileSync(marker, 'utf8'));
-    if (had.docs === want.docs && had.kb === want.kb && had.seed === want.seed && had.commune === want.commune && had.cap === want.cap) return { loaded: false, seconds: had.seconds, docs: had.docs };
+    if (had.docs === want.docs && had.kb === want.kb && had.seed === want.seed && had.commune === want.commune && had.cap === want.cap && had.format === want.format) return { loaded: false, seconds: had.seconds, docs: had.docs };
   }
   const t0 = performance.now();
   if (!fs.existsSync(marker) || !JSON.parse(fs.readFileSync(marker, 'utf8')).reindexed) {
