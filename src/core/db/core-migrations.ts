@@ -1,7 +1,7 @@
 import { sql, type Migration } from 'kysely';
 import { communeTable, communeRef, ts, json, bool } from './schema.ts';
 import { engineOf } from './index.ts';
-import { createSearchTables, upgradeSearchTables } from './fulltext.ts';
+import { createSearchTables, upgradeSearchTables, addTitleIndex } from './fulltext.ts';
 
 export const coreMigrations: Record<string, Migration> = {
   '2026-11-25-0001-core': {
@@ -175,5 +175,9 @@ export const coreMigrations: Record<string, Migration> = {
     // PostgreSQL (src/core/db/fulltext.ts). Existing rows are carried over; `npx commune search reindex`
     // rewrites them in the new, smaller form.
     async up(db) { await upgradeSearchTables(db); },
+  },
+  '2026-12-06-2230-core-search-titles': {
+    // SQLite: the titles' own FTS5 table, for the title matches ranked first (src/core/db/fulltext.ts).
+    async up(db) { await addTitleIndex(db); },
   },
 };

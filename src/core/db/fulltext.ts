@@ -7,8 +7,10 @@
  * same items on either):
  *
  * - SQLite: an FTS5 table `search_fts` (contentless, with `contentless_delete`), columns `scope`,
- *   `title`, `body`, rowid = `search_docs.id`. The tokenizer is unicode61 without diacritic removal: it
- *   only splits the space-separated tokens it is given.
+ *   `title`, `body`, rowid = `search_docs.id`, and `search_titles` (`scope`, `title`), the titles alone:
+ *   a word's list there holds the items that have it in their title only, where `title : word` in
+ *   `search_fts` reads every item that has it anywhere. The tokenizer is unicode61 without diacritic
+ *   removal: it only splits the space-separated tokens it is given.
  * - PostgreSQL: two `tsvector` columns written as literals built here from the tokens (no text search
  *   parser is involved, whose idea of an Arabic letter depends on the server's locale, and no
  *   dictionary: it is the `simple` configuration's behaviour over the normalised text), without
@@ -88,6 +90,21 @@ export async function upgradeSearchTables(db: AnyDB): Promise<void> {
   }
 }
 
+/**
+ * The third migration (2026-12-06, SQLite only): `search_titles`, the titles' own FTS5 table, filled
+ * from the titles' tokens of `search_fts`.
+ */
+export async function addTitleIndex(db: AnyDB): Promise<void> {
+  if (engineOf(db) !== 'sqlite') return;
+  await sql`create virtual table search_titles using fts5(scope, title, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0')`.execute(db);
+  // The titles' tokens, read back from the index (its text is not kept), with each row's scope.
+  await sql`create virtual table temp.search_fts_words using fts5vocab(main, search_fts, 'instance')`.execute(db);
+  await sql`insert into search_titles (rowid, scope, title)
+    select d.id, 'c' || d.commune_id || ' c' || d.commune_id || 'k' || lower(hex(d.kind)), t.words
+    from (select doc, group_concat(term, ' ') as words from temp.search_fts_words where col = 'title' group by doc) t join search_docs d on d.id = t.doc`.execute(db);
+  await sql`drop table temp.search_fts_words`.execute(db);
+}
+
 export type SearchTables = {
   search_docs: {
     id: number; commune_id: number; kind: string; key: string; title: string; body: string; path: string; date: string | null;
@@ -129,6 +146,7 @@ export async function deleteIndexed(trx: AnyDB, communeId: number, kind: string,
     const row = await docs(trx).selectFrom('search_docs').select('id').where('commune_id', '=', communeId).where('kind', '=', kind).where('key', '=', key).executeTakeFirst();
     if (!row) return;
     await sql`delete from search_fts where rowid = ${row.id}`.execute(trx);
+    await sql`delete from search_titles where rowid = ${row.id}`.execute(trx);
     await docs(trx).deleteFrom('search_docs').where('id', '=', row.id).execute();
   } else {
     await docs(trx).deleteFrom('search_docs').where('commune_id', '=', communeId).where('kind', '=', kind).where('key', '=', key).execute();
@@ -148,6 +166,7 @@ export async function writeIndexed(trx: AnyDB, communeId: number, r: IndexRow): 
     const { id } = await docs(trx).insertInto('search_docs').values(values as any).returning('id').executeTakeFirstOrThrow();
     const scope = `${communeScope(communeId)} ${kindScope(communeId, r.kind)}`;
     await sql`insert into search_fts (rowid, scope, title, body) values (${id}, ${scope}, ${r.titleTokens.join(' ')}, ${r.bodyTokens.join(' ')})`.execute(trx);
+    await sql`insert into search_titles (rowid, scope, title) values (${id}, ${scope}, ${r.titleTokens.join(' ')})`.execute(trx);
     await sql`insert or ignore into search_terms (term) select value from json_each(${terms})`.execute(trx);
   } else {
     const v = tsvectorLiterals(communeId, r.kind, r.titleTokens, r.bodyTokens);
@@ -166,14 +185,22 @@ export async function lastIndexedId(db: AnyDB, communeId: number, kind: string):
 export async function deleteIndexedUpTo(trx: AnyDB, communeId: number, kind: string, lastId: number, limit = 1000): Promise<number> {
   const ids = (await docs(trx).selectFrom('search_docs').select('id').where('commune_id', '=', communeId).where('kind', '=', kind).where('id', '<=', lastId).limit(limit).execute()).map((r) => r.id);
   if (!ids.length) return 0;
-  if (engineOf(trx) === 'sqlite') for (const id of ids) await sql`delete from search_fts where rowid = ${id}`.execute(trx);
+  if (engineOf(trx) === 'sqlite') {
+    for (const id of ids) {
+      await sql`delete from search_fts where rowid = ${id}`.execute(trx);
+      await sql`delete from search_titles where rowid = ${id}`.execute(trx);
+    }
+  }
   await docs(trx).deleteFrom('search_docs').where('commune_id', '=', communeId).where('id', 'in', ids).execute();
   return ids.length;
 }
 
 /** SQLite: merges the index's segments (after a rebuild; searches read fewer b-trees). */
 export async function optimizeIndex(db: AnyDB): Promise<void> {
-  if (engineOf(db) === 'sqlite') await sql`insert into search_fts (search_fts) values ('optimize')`.execute(db);
+  if (engineOf(db) === 'sqlite') {
+    await sql`insert into search_fts (search_fts) values ('optimize')`.execute(db);
+    await sql`insert into search_titles (search_titles) values ('optimize')`.execute(db);
+  }
   else await sql`analyze search_docs`.execute(db);
 }
 
@@ -214,13 +241,9 @@ function ftsScope(communeId: number, kinds?: string[]): string {
   return kinds?.length ? `scope : (${kinds.map((k) => `"${kindScope(communeId, k)}"`).join(' OR ')})` : `scope : "${communeScope(communeId)}"`;
 }
 
-/** The FTS5 query: the commune (or the kinds) in `scope`, every word in the title or the body (`title`: in the title). */
-function fts5Query(communeId: number, m: Match, kinds: string[] | undefined, where: 'any' | 'title' | 'notTitle' = 'any'): string {
-  const w = ftsWords(m);
-  const scope = ftsScope(communeId, kinds);
-  if (where === 'title') return `${scope} AND title : (${w})`;
-  if (where === 'notTitle') return `(${scope} AND {title body} : (${w})) NOT title : (${w})`;
-  return `${scope} AND {title body} : (${w})`;
+/** The FTS5 query: the commune (or the kinds) in `scope`, every word in the title or the body (of `search_fts`), or in the title (of `search_titles`). */
+function fts5Query(communeId: number, m: Match, kinds: string[] | undefined, where: 'any' | 'title' = 'any'): string {
+  return `${ftsScope(communeId, kinds)} AND ${where === 'title' ? 'title' : '{title body}'} : (${ftsWords(m)})`;
 }
 
 /** tsquery: every word (the last: any of its completions). */
@@ -262,18 +285,27 @@ export async function countByKind(db: AnyDB, communeId: number, m: Match, kinds:
 
 export interface Ranked { id: number; kind: string; key: string; title: string; body: string; path: string; date: string | null; score: number }
 
-/** The ids of one tier, newest first: `limit` of them after `offset`. */
-async function tierIds(db: AnyDB, communeId: number, m: Match, kinds: string[] | undefined, tier: 'title' | 'notTitle', limit: number, offset: number): Promise<number[]> {
+/** The ids of the items whose title holds every word, newest first: the first `limit`. */
+async function titleIds(db: AnyDB, communeId: number, m: Match, kinds: string[] | undefined, limit: number): Promise<number[]> {
+  if (limit <= 0) return [];
+  const r = engineOf(db) === 'sqlite'
+    ? await sql<{ id: number }>`select rowid as id from search_titles where search_titles match ${fts5Query(communeId, m, kinds, 'title')} order by rowid desc limit ${limit}`.execute(db)
+    : await sql<{ id: number }>`select id from search_docs where commune_id = ${communeId} and title_tsv @@ cast(${tsQuery(communeId, m, kinds)} as tsquery) order by id desc limit ${limit}`.execute(db);
+  return r.rows.map((x) => Number(x.id));
+}
+
+/** The ids of the other matches (`except`: every title match, all of them), newest first: `limit` of them after `offset`. */
+async function otherIds(db: AnyDB, communeId: number, m: Match, kinds: string[] | undefined, except: number[], limit: number, offset: number): Promise<number[]> {
   if (limit <= 0) return [];
   if (engineOf(db) === 'sqlite') {
-    const r = await sql<{ id: number }>`select rowid as id from search_fts where search_fts match ${fts5Query(communeId, m, kinds, tier)} order by rowid desc limit ${limit} offset ${offset}`.execute(db);
-    return r.rows.map((x) => Number(x.id));
+    // Read in the index's order, the title matches among them skipped here (there are fewer than the page's end).
+    const skip = new Set(except);
+    const r = await sql<{ id: number }>`select rowid as id from search_fts where search_fts match ${fts5Query(communeId, m, kinds)} order by rowid desc limit ${offset + limit + skip.size}`.execute(db);
+    return r.rows.map((x) => Number(x.id)).filter((id) => !skip.has(id)).slice(offset, offset + limit);
   }
   const q = tsQuery(communeId, m, kinds);
-  const r = tier === 'title'
-    ? await sql<{ id: number }>`select id from search_docs where commune_id = ${communeId} and title_tsv @@ cast(${q} as tsquery) order by id desc limit ${limit} offset ${offset}`.execute(db)
-    : await sql<{ id: number }>`select id from search_docs where commune_id = ${communeId} and tsv @@ cast(${q} as tsquery) and not (title_tsv @@ cast(${q} as tsquery))
-        order by id desc limit ${limit} offset ${offset}`.execute(db);
+  const r = await sql<{ id: number }>`select id from search_docs where commune_id = ${communeId} and tsv @@ cast(${q} as tsquery) and not (title_tsv @@ cast(${q} as tsquery))
+      order by id desc limit ${limit} offset ${offset}`.execute(db);
   return r.rows.map((x) => Number(x.id));
 }
 
@@ -297,9 +329,9 @@ export async function rankedMatches(db: AnyDB, communeId: number, m: Match, o: {
     return rows.slice(o.offset, o.offset + o.limit).map((x) => ({ ...x, score: 1 }));
   }
   // The title matches this page needs (all of them up to its end: their number says where the others start).
-  const title = await tierIds(db, communeId, m, o.kinds, 'title', o.offset + o.limit, 0);
+  const title = await titleIds(db, communeId, m, o.kinds, o.offset + o.limit);
   const onPage = title.slice(o.offset);
-  const rest = onPage.length < o.limit ? await tierIds(db, communeId, m, o.kinds, 'notTitle', o.limit - onPage.length, Math.max(0, o.offset - title.length)) : [];
+  const rest = onPage.length < o.limit ? await otherIds(db, communeId, m, o.kinds, title, o.limit - onPage.length, Math.max(0, o.offset - title.length)) : [];
   const byId = new Map((await rowsOf(db, communeId, [...onPage, ...rest])).map((x) => [Number(x.id), x]));
   const titled = new Set(onPage);
   return [...onPage, ...rest].map((id) => byId.get(id)).filter((x): x is NonNullable<typeof x> => !!x).map((x) => ({ ...x, id: Number(x.id), score: titled.has(Number(x.id)) ? 2 : 1 }));
