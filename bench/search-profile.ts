@@ -31,13 +31,16 @@ const kinds = [...searchSources().map((s) => s.kind), 'bench_document'];
 const queries = syntheticQueries(Number(o.seed) + 1000, Number(o.queries), (q) => queryTokens(q).join(' '));
 
 const phases: Record<string, number[]> = {};
+let group = '';
 const time = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
   const t0 = performance.now();
-  try { return await f(); } finally { (phases[name] ??= []).push(performance.now() - t0); }
+  try { return await f(); } finally { (phases[`${name}${group}`] ??= []).push(performance.now() - t0); }
 };
 for (const text of queries) {
   const terms = queryTokens(text);
   const prefix = terms[terms.length - 1].length >= 3;
+  // Split: the last word completed (a prefix of three letters or more) or taken as it is.
+  group = prefix ? ' · prefix' : ' · words';
   const last = prefix ? await time('completions', () => completions(db, terms[terms.length - 1])) : undefined;
   const m: Match = { tokens: terms, ...(last ? { last } : {}) };
   await time('page (title tier, others, rows)', () => rankedMatches(db, commune.id, m, { kinds, limit: 20, offset: 0, window: RANK_WINDOW }));
@@ -45,13 +48,13 @@ for (const text of queries) {
   await time(`counts (${kinds.length} kinds, each up to ${RANK_WINDOW + 1})`, async () => { for (const k of kinds) await countMatches(db, commune.id, m, [k], RANK_WINDOW + 1); });
   const r = await time('searchDocs (all of it, snippets included)', () => searchDocs(db, commune.id, { text, kinds, page: 1, countKinds: kinds, locale: 'fr' }));
   await time('snippets alone (20 rows, again)', async () => { for (const h of r.rows) snippetText(h.snippet); });
-  (phases['matches (capped)'] ??= []).push(r.total);
+  (phases[`matches (capped)${group}`] ??= []).push(r.total);
 }
 const q = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? 0; };
 console.log(`${queries.length} queries, ${database.engine}, one at a time:`);
-for (const [name, xs] of Object.entries(phases)) {
+for (const [name, xs] of Object.entries(phases).sort(([a], [b]) => (a.split(' · ')[1] ?? '').localeCompare(b.split(' · ')[1] ?? ''))) {
   const unit = name.startsWith('matches') ? '' : ' ms';
-  console.log(`  ${name.padEnd(48)} p50 ${ms(q(xs, 0.5))}${unit}  p90 ${ms(q(xs, 0.9))}${unit}  p99 ${ms(q(xs, 0.99))}${unit}  max ${ms(q(xs, 1))}${unit}`);
+  console.log(`  ${`${name} (${xs.length})`.padEnd(62)} p50 ${ms(q(xs, 0.5))}${unit}  p90 ${ms(q(xs, 0.9))}${unit}  p99 ${ms(q(xs, 0.99))}${unit}  max ${ms(q(xs, 1))}${unit}`);
 }
 
 if (o.explain) {

@@ -213,7 +213,7 @@ export async function optimizeIndex(db: AnyDB): Promise<void> {
 export interface Match { tokens: string[]; last?: string[] }
 
 /** Completions of a prefix taken at most (the shortest indexed words that begin with it). */
-export const MAX_COMPLETIONS = 64;
+export const MAX_COMPLETIONS = 16;
 /** Indexed words that begin with the prefix read at most, to choose the shortest among them. */
 const COMPLETION_SCAN = 1024;
 
