@@ -177,7 +177,8 @@ export const coreMigrations: Record<string, Migration> = {
     async up(db) { await upgradeSearchTables(db); },
   },
   '2026-12-06-2230-core-search-titles': {
-    // SQLite: the titles' own FTS5 table, for the title matches ranked first (src/core/db/fulltext.ts).
+    // SQLite: the titles' own FTS5 table, for the title matches ranked first; PostgreSQL: GIN indexes
+    // without a pending list (src/core/db/fulltext.ts).
     async up(db) { await addTitleIndex(db); },
   },
 };

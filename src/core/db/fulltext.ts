@@ -91,11 +91,20 @@ export async function upgradeSearchTables(db: AnyDB): Promise<void> {
 }
 
 /**
- * The third migration (2026-12-06, SQLite only): `search_titles`, the titles' own FTS5 table, filled
- * from the titles' tokens of `search_fts`.
+ * The third migration (2026-12-06): on SQLite `search_titles`, the titles' own FTS5 table, filled from
+ * the titles' tokens of `search_fts`; on PostgreSQL, the GIN indexes without a pending list.
  */
 export async function addTitleIndex(db: AnyDB): Promise<void> {
-  if (engineOf(db) !== 'sqlite') return;
+  if (engineOf(db) !== 'sqlite') {
+    // GIN's pending list (fastupdate) is read through by every search until a vacuum merges it: with
+    // long documents it held megabytes (measured: 460 pages, a few ms per query, more while a writer
+    // writes). Each write now updates the index itself (slower to write, off the readers' path).
+    for (const index of ['search_docs_tsv_i', 'search_docs_title_tsv_i']) {
+      await sql`alter index ${sql.ref(index)} set (fastupdate = off)`.execute(db);
+      await sql`select gin_clean_pending_list(${index}::regclass)`.execute(db);
+    }
+    return;
+  }
   await sql`create virtual table search_titles using fts5(scope, title, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0')`.execute(db);
   // The titles' tokens, read back from the index (its text is not kept), with each row's scope.
   await sql`create virtual table temp.search_fts_words using fts5vocab(main, search_fts, 'instance')`.execute(db);
@@ -273,14 +282,24 @@ export async function countMatches(db: AnyDB, communeId: number, m: Match, kinds
 }
 
 /**
- * How many items of each kind match, each counted up to `cap` (a count that reaches it says "at
- * least"): one bounded count per kind, read from the index alone.
+ * How many items of each kind match: on SQLite each counted up to `cap` (a count that reaches it says
+ * "at least"); on PostgreSQL the first `cap` matches of all of them, by kind (`partial`: every count
+ * says "at least").
  */
-export async function countByKind(db: AnyDB, communeId: number, m: Match, kinds: string[], cap: number): Promise<Record<string, number>> {
-  const byKind: Record<string, number> = {};
-  const counts = await Promise.all(kinds.map((k) => countMatches(db, communeId, m, [k], cap)));
-  kinds.forEach((k, i) => { byKind[k] = counts[i]; });
-  return byKind;
+export async function countByKind(db: AnyDB, communeId: number, m: Match, kinds: string[], cap: number): Promise<{ byKind: Record<string, number>; partial: boolean }> {
+  const byKind: Record<string, number> = Object.fromEntries(kinds.map((k) => [k, 0]));
+  if (nothing(m)) return { byKind, partial: false };
+  if (engineOf(db) === 'sqlite') {
+    // One bounded count per kind, read from the index alone (each kind's scope token narrows it).
+    for (const k of kinds) byKind[k] = await countMatches(db, communeId, m, [k], cap);
+    return { byKind, partial: false };
+  }
+  // PostgreSQL: every GIN scan reads the words' lists whole, however few rows it returns: one scan for
+  // all the kinds, the first `cap` matches counted by kind (partial when `cap` is reached: "at least").
+  const r = await sql<{ kind: string; n: number }>`select kind, count(*) as n from (select kind from search_docs where tsv @@ cast(${tsQuery(communeId, m, kinds)} as tsquery) limit ${cap}) x group by kind`.execute(db);
+  let total = 0;
+  for (const row of r.rows) { byKind[row.kind] = Number(row.n); total += Number(row.n); }
+  return { byKind, partial: total >= cap };
 }
 
 export interface Ranked { id: number; kind: string; key: string; title: string; body: string; path: string; date: string | null; score: number }

@@ -232,8 +232,8 @@ export async function searchDocs(db: AnyDB, communeId: number, q: SearchQuery): 
     fromCounts ? Promise.resolve(null) : countMatches(db, communeId, m, kinds, cap),
   ]);
   const counts: SearchResult['counts'] = {};
-  for (const k of counting) counts[k] = { n: Math.min(byKind?.[k] ?? 0, RANK_WINDOW), capped: (byKind?.[k] ?? 0) >= cap };
-  const n = filtered ?? kinds!.reduce((sum, k) => sum + (byKind?.[k] ?? 0), 0);
+  for (const k of counting) counts[k] = { n: Math.min(byKind?.byKind[k] ?? 0, RANK_WINDOW), capped: !!byKind?.partial || (byKind?.byKind[k] ?? 0) >= cap };
+  const n = filtered ?? kinds!.reduce((sum, k) => sum + (byKind?.byKind[k] ?? 0), 0);
   const total = Math.min(n, RANK_WINDOW);
   const capped = n >= cap;
   return {
