@@ -13,7 +13,7 @@
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { openDatabase } from '../src/core/db/index.ts';
-import { completions, countMatches, rankedMatches, type Match } from '../src/core/db/fulltext.ts';
+import { completions, countByKind, rankedMatches, type Match } from '../src/core/db/fulltext.ts';
 import { searchDocs, snippetText, RANK_WINDOW } from '../src/core/search/index.ts';
 import { queryTokens } from '../src/core/search/normalize.ts';
 import { searchSources } from '../src/platform.ts';
@@ -45,7 +45,7 @@ for (const text of queries) {
   const m: Match = { tokens: terms, ...(last ? { last } : {}) };
   await time('page (title tier, others, rows)', () => rankedMatches(db, commune.id, m, { kinds, limit: 20, offset: 0, window: RANK_WINDOW }));
   await time('page 5 (offset 80)', () => rankedMatches(db, commune.id, m, { kinds, limit: 20, offset: 80, window: RANK_WINDOW }));
-  await time(`counts (${kinds.length} kinds, each up to ${RANK_WINDOW + 1})`, async () => { for (const k of kinds) await countMatches(db, commune.id, m, [k], RANK_WINDOW + 1); });
+  await time(`counts by kind (${kinds.length} kinds, up to ${RANK_WINDOW + 1})`, () => countByKind(db, commune.id, m, kinds, RANK_WINDOW + 1));
   const r = await time('searchDocs (all of it, snippets included)', () => searchDocs(db, commune.id, { text, kinds, page: 1, countKinds: kinds, locale: 'fr' }));
   await time('snippets alone (20 rows, again)', async () => { for (const h of r.rows) snippetText(h.snippet); });
   (phases[`matches (capped)${group}`] ??= []).push(r.total);
