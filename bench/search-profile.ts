@@ -7,14 +7,15 @@
  * It runs the benchmark's unique queries one at a time (no concurrency: the cost of each phase, not
  * queueing) through the functions the search page uses — completing the last word, the title tier,
  * the other matches, the capped count of each kind, the page's rows, the snippets — and prints the
- * median, p90 and p99 of each, and of the whole `searchDocs`. With --explain, the plans of a common
+ * median, p90 and p99 of each, and of the whole `searchDocs` (wall time, and the CPU time of this
+ * process: on SQLite the whole search, SQL included, which a busy machine does not inflate as much). With --explain, the plans of a common
  * and a rare query (EXPLAIN QUERY PLAN on SQLite, EXPLAIN ANALYZE on PostgreSQL).
  */
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { openDatabase } from '../src/core/db/index.ts';
-import { completions, countByKind, rankedMatches, type Match } from '../src/core/db/fulltext.ts';
-import { searchDocs, snippetText, RANK_WINDOW } from '../src/core/search/index.ts';
+import { completions, countByKind, countMatches, rankedMatches, type Match } from '../src/core/db/fulltext.ts';
+import { searchDocs, snippetText, RANK_WINDOW, KIND_COUNT_CAP } from '../src/core/search/index.ts';
 import { queryTokens } from '../src/core/search/normalize.ts';
 import { searchSources } from '../src/platform.ts';
 import { syntheticQueries } from './search-docs.ts';
@@ -32,9 +33,15 @@ const queries = syntheticQueries(Number(o.seed) + 1000, Number(o.queries), (q) =
 
 const phases: Record<string, number[]> = {};
 let group = '';
+const cpuPhases: Record<string, number[]> = {};
 const time = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
   const t0 = performance.now();
-  try { return await f(); } finally { (phases[`${name}${group}`] ??= []).push(performance.now() - t0); }
+  const c0 = process.cpuUsage();
+  try { return await f(); } finally {
+    (phases[`${name}${group}`] ??= []).push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    (cpuPhases[`${name}${group}`] ??= []).push((c.user + c.system) / 1000);
+  }
 };
 for (const text of queries) {
   const terms = queryTokens(text);
@@ -45,8 +52,13 @@ for (const text of queries) {
   const m: Match = { tokens: terms, ...(last ? { last } : {}) };
   await time('page (title tier, others, rows)', () => rankedMatches(db, commune.id, m, { kinds, limit: 20, offset: 0, window: RANK_WINDOW }));
   await time('page 5 (offset 80)', () => rankedMatches(db, commune.id, m, { kinds, limit: 20, offset: 80, window: RANK_WINDOW }));
-  await time(`counts by kind (${kinds.length} kinds, up to ${RANK_WINDOW + 1})`, () => countByKind(db, commune.id, m, kinds, RANK_WINDOW + 1));
+  await time(`counts by kind (${kinds.length} kinds, up to ${KIND_COUNT_CAP + 1})`, () => countByKind(db, commune.id, m, kinds, KIND_COUNT_CAP + 1));
+  await time(`total (up to ${RANK_WINDOW + 1})`, () => countMatches(db, commune.id, m, kinds, RANK_WINDOW + 1));
+  const cpu0 = process.cpuUsage();
   const r = await time('searchDocs (all of it, snippets included)', () => searchDocs(db, commune.id, { text, kinds, page: 1, countKinds: kinds, locale: 'fr' }));
+  // CPU time of this process (on SQLite: the whole search, SQL included; on PostgreSQL: without the server's part).
+  const cpu = process.cpuUsage(cpu0);
+  (phases[`searchDocs, CPU time of this process${group}`] ??= []).push((cpu.user + cpu.system) / 1000);
   await time('snippets alone (20 rows, again)', async () => { for (const h of r.rows) snippetText(h.snippet); });
   (phases[`matches (capped)${group}`] ??= []).push(r.total);
 }
@@ -56,6 +68,9 @@ for (const [name, xs] of Object.entries(phases).sort(([a], [b]) => (a.split(' ·
   const unit = name.startsWith('matches') ? '' : ' ms';
   console.log(`  ${`${name} (${xs.length})`.padEnd(62)} p50 ${ms(q(xs, 0.5))}${unit}  p90 ${ms(q(xs, 0.9))}${unit}  p99 ${ms(q(xs, 0.99))}${unit}  max ${ms(q(xs, 1))}${unit}`);
 }
+
+console.log('CPU time of this process, per phase (on SQLite the SQL is in it; a busy machine inflates it less than wall time):');
+for (const [name, xs] of Object.entries(cpuPhases)) console.log(`  ${`${name} (${xs.length})`.padEnd(62)} p50 ${ms(q(xs, 0.5))} ms  p90 ${ms(q(xs, 0.9))} ms  p99 ${ms(q(xs, 0.99))} ms`);
 
 if (o.explain) {
   for (const text of ['budget', 'présidence39 اللجنة12']) {

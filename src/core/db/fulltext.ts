@@ -222,7 +222,7 @@ export async function optimizeIndex(db: AnyDB): Promise<void> {
 export interface Match { tokens: string[]; last?: string[] }
 
 /** Completions of a prefix taken at most (the shortest indexed words that begin with it). */
-export const MAX_COMPLETIONS = 16;
+export const MAX_COMPLETIONS = 8;
 /**
  * The indexed words that begin with `prefix` (itself included when it is one), the shortest first, at
  * most `max`: an index range of `search_terms`, sorted in the database.

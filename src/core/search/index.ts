@@ -74,8 +74,10 @@ export interface SearchSource {
 export const MAX_INDEXED_CHARS = 32_000;
 /** Characters of each language of an item's text kept for its snippets (a snippet is read from these, never from the whole text). */
 export const SNIPPET_SOURCE_CHARS = 3000;
-/** Matches that can be paged through for one query, and the counts' cap ("more than 1,000"). */
+/** Matches that can be paged through for one query, and the total's cap ("more than 1,000"). */
 export const RANK_WINDOW = 1000;
+/** The cap of each kind's count in the kind filter ("more than 100"): each is one more bounded count per search. */
+export const KIND_COUNT_CAP = 100;
 export const PAGE_SIZE = 20;
 const MAX_PAGE_SIZE = 50;
 
@@ -174,7 +176,7 @@ export interface SearchQuery {
   /** 1-based. */
   page: number;
   pageSize?: number;
-  /** Count the matches of each of these kinds too (the filter's counts, each up to RANK_WINDOW: `capped` past it). */
+  /** Count the matches of each of these kinds too (the filter's counts, each up to KIND_COUNT_CAP: `capped` past it). */
   countKinds?: string[];
   /** The reader's language: snippets are taken from its text first. */
   locale?: Locale;
@@ -224,16 +226,17 @@ export async function searchDocs(db: AnyDB, communeId: number, q: SearchQuery): 
   const offset = (page - 1) * pageSize;
   const counting = [...new Set(q.countKinds ?? [])].filter((k) => KIND_RE.test(k));
   const cap = RANK_WINDOW + 1;
-  // The total of what was asked for is the sum of the counts when every kind asked for is counted.
-  const fromCounts = counting.length > 0 && !!kinds?.length && kinds.every((k) => counting.includes(k));
-  const [rows, byKind, filtered] = await Promise.all([
+  const [rows, byKind, n] = await Promise.all([
     offset < RANK_WINDOW ? rankedMatches(db, communeId, m, { kinds, limit: Math.min(pageSize, RANK_WINDOW - offset), offset, window: RANK_WINDOW, sort: q.sort ?? 'relevance' }) : Promise.resolve([]),
-    counting.length ? countByKind(db, communeId, m, counting, cap) : Promise.resolve(null),
-    fromCounts ? Promise.resolve(null) : countMatches(db, communeId, m, kinds, cap),
+    // The filter's counts, each up to KIND_COUNT_CAP; the total of what was asked for, up to RANK_WINDOW.
+    counting.length ? countByKind(db, communeId, m, counting, KIND_COUNT_CAP + 1) : Promise.resolve(null),
+    countMatches(db, communeId, m, kinds, cap),
   ]);
   const counts: SearchResult['counts'] = {};
-  for (const k of counting) counts[k] = { n: Math.min(byKind?.byKind[k] ?? 0, RANK_WINDOW), capped: !!byKind?.partial || (byKind?.byKind[k] ?? 0) >= cap };
-  const n = filtered ?? kinds!.reduce((sum, k) => sum + (byKind?.byKind[k] ?? 0), 0);
+  for (const k of counting) {
+    const c = byKind?.byKind[k] ?? 0;
+    counts[k] = { n: Math.min(c, KIND_COUNT_CAP), capped: c > KIND_COUNT_CAP || (!!byKind?.partial && c > 0) };
+  }
   const total = Math.min(n, RANK_WINDOW);
   const capped = n >= cap;
   return {
