@@ -78,20 +78,28 @@ export function* syntheticDocs(seed: number, count: number, kb = 50, kind = 'ben
 
 /**
  * Queries as people type them: one to three words of the vocabulary (drawn by the same law: common
- * words often, rare ones sometimes), in French or in Arabic (sometimes with the article on, or
- * accents off), the last one sometimes cut to its first letters (prefix).
+ * words often, rare ones sometimes; one word in about half of them, two in a third), in French or in
+ * Arabic (sometimes with the article on, or accents off), the last one sometimes cut to its first
+ * letters (prefix). Every query is different from the others (compared as normalised by the search:
+ * no two ask for the same words), so that a benchmark that sends each once measures searches, not a
+ * cache.
  */
-export function syntheticQueries(seed: number, count: number): string[] {
+export function syntheticQueries(seed: number, count: number, normalise: (q: string) => string = (q) => q.toLowerCase()): string[] {
   const rnd = seeded(seed + 99);
   const out: string[] = [];
-  for (let i = 0; i < count; i++) {
+  const seen = new Set<string>();
+  for (let tries = 0; out.length < count && tries < count * 50; tries++) {
     const ar = rnd() < 0.5;
     const words = ar ? VOCABULARY.ar : VOCABULARY.fr;
     const n = 1 + Math.floor(rnd() * rnd() * 3);
     const q = Array.from({ length: n }, () => words[zipf(rnd, words.length)]);
     if (rnd() < 0.2) { const last = q[q.length - 1]; q[q.length - 1] = last.slice(0, Math.max(3, Math.ceil(last.length * 0.6))); }
     if (!ar && rnd() < 0.3) q[0] = q[0].normalize('NFD').replace(/\p{M}/gu, '');
-    out.push(q.join(' '));
+    const text = q.join(' ');
+    const key = normalise(text);
+    if (!key || seen.has(key)) continue;
+    seen.add(key);
+    out.push(text);
   }
   return out;
 }

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Database } from '../src/core/db/index.ts';
 import { indexDoc, MAX_INDEXED_CHARS } from '../src/core/search/index.ts';
+import { optimizeIndex } from '../src/core/db/fulltext.ts';
 import { syntheticDoc } from './search-docs.ts';
 import { cli, int, type BenchStore } from './lib.ts';
 
@@ -16,10 +17,11 @@ export interface SearchSpec { docs: number; kb: number; seed: number }
 
 export async function prepareSearch(store: BenchStore, database: Database, commune: { id: number; slug: string }, spec: SearchSpec): Promise<{ loaded: boolean; seconds: number; docs: number }> {
   const marker = path.join(store.dataDir, 'bench-search.json');
-  const want = { ...spec, commune: commune.slug, cap: MAX_INDEXED_CHARS };
+  // format: the index's layout (2: vectors without positions, snippets' sources cut, the completions' vocabulary).
+  const want = { ...spec, commune: commune.slug, cap: MAX_INDEXED_CHARS, format: 2 };
   if (fs.existsSync(marker)) {
     const had = JSON.parse(fs.readFileSync(marker, 'utf8'));
-    if (had.docs === want.docs && had.kb === want.kb && had.seed === want.seed && had.commune === want.commune && had.cap === want.cap) return { loaded: false, seconds: had.seconds, docs: had.docs };
+    if (had.docs === want.docs && had.kb === want.kb && had.seed === want.seed && had.commune === want.commune && had.cap === want.cap && had.format === want.format) return { loaded: false, seconds: had.seconds, docs: had.docs };
   }
   const t0 = performance.now();
   if (!fs.existsSync(marker) || !JSON.parse(fs.readFileSync(marker, 'utf8')).reindexed) {
@@ -35,6 +37,8 @@ export async function prepareSearch(store: BenchStore, database: Database, commu
     await database.db.transaction().execute(async (trx) => { for (const d of docs) await indexDoc(trx, commune.id, d); });
     if ((i / batch) % 40 === 0) process.stdout.write(`  ${int(i)}…\r`);
   }
+  // As `commune search reindex` leaves it: SQLite's segments merged, PostgreSQL's statistics up to date.
+  await optimizeIndex(database.db);
   const seconds = (performance.now() - t0) / 1000;
   const docSeconds = (performance.now() - t1) / 1000;
   console.log(`  ${int(spec.docs)} documents indexed in ${docSeconds.toFixed(1)} s (${int(spec.docs / docSeconds)} documents/s).`);

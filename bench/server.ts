@@ -17,6 +17,18 @@
 import Fastify from 'fastify';
 import { loadConfig } from '../src/config.ts';
 import { prepare, buildApp } from '../src/app.ts';
+import { modules } from '../src/modules/index.ts';
+
+// The benchmark's synthetic documents (bench/search-docs.ts, kind `bench_document`) are searched as a
+// module's documents would be: a source registered like any module's (its items are indexed by the
+// benchmark itself, so `all` yields none), so that the search page and its JSON twin return them.
+modules.push({
+  name: 'bench-documents',
+  catalogs: {
+    fr: { benchSearch: { document: 'Documents (banc d’essai)' } }, ar: { benchSearch: { document: 'وثائق (اختبار الأداء)' } }, en: { benchSearch: { document: 'Documents (benchmark)' } },
+  },
+  search: [{ kind: 'bench_document', labelKey: 'benchSearch.document', all: async function* () { /* indexed by bench/search.ts */ } }],
+});
 
 const config = loadConfig();
 const { database } = await prepare(config);

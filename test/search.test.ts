@@ -1,5 +1,6 @@
 // The platform-wide search: normalisation (French and Arabic), the index on this run's engine and the
-// same results on both engines, ranking, snippets that escape HTML, the kind filter and its counts,
+// same results on both engines, ranking (title matches first, then newest first), completions of the last
+// word, capped counts, snippets from the stored beginning that escape HTML, the kind filter and its counts,
 // pagination, incremental updates and removals through the modules' services, private content never
 // indexed, engine syntax in queries never an error, the page and its JSON twin.
 import { test, before, after } from 'node:test';
@@ -15,7 +16,8 @@ import { migrate } from '../src/core/db/migrator.ts';
 import { coreMigrations } from '../src/core/db/core-migrations.ts';
 import { fold, tokens, normalize, queryTokens } from '../src/core/search/normalize.ts';
 import { snippet, snippetHtml } from '../src/core/search/snippet.ts';
-import { indexDoc, removeDoc, searchDocs, rebuildIndex, checkSources, MAX_INDEXED_CHARS, type SearchDoc } from '../src/core/search/index.ts';
+import { indexDoc, removeDoc, searchDocs, rebuildIndex, checkSources, MAX_INDEXED_CHARS, KIND_COUNT_CAP, SNIPPET_SOURCE_CHARS, type SearchDoc } from '../src/core/search/index.ts';
+import { completions, MAX_COMPLETIONS } from '../src/core/db/fulltext.ts';
 import { searchSources } from '../src/platform.ts';
 import type { Ctx } from '../src/core/service.ts';
 import * as requests from '../src/modules/requests/service.ts';
@@ -119,6 +121,47 @@ test('ranking: a title match first; every word must match; the last word as a pr
   assert.deepEqual(await keys('assainissement voirie'), ['r1'], 'AND');
   assert.deepEqual(await keys('assain'), ['r2', 'r1'], 'prefix of the last word');
   assert.deepEqual(await keys('ASSAINISSEMENT eclairage'), [], 'no item has both');
+});
+
+test('ranking: every word in the title first, then the others, each newest first; pages run across the two', async () => {
+  // Indexed in this order: the most recently indexed of each tier comes first.
+  await put(doc('o1', 'Autre 1', 'capybara tapir'), doc('t1', 'Capybara et tapir', 'x'), doc('o2', 'Capybara 2', 'tapir'), doc('t2', 'Tapir, capybara', 'y'), doc('o3', 'Autre 3', 'capybara, tapir'));
+  assert.deepEqual(await keys('capybara tapir'), ['t2', 't1', 'o3', 'o2', 'o1'], 'o2 has one word only in its title: not a title match');
+  const pages = [await keys('capybara tapir', ['test_doc'], 1, 2), await keys('capybara tapir', ['test_doc'], 2, 2), await keys('capybara tapir', ['test_doc'], 3, 2)];
+  assert.deepEqual(pages, [['t2', 't1'], ['o3', 'o2'], ['o1']]);
+  const r = await searchDocs(t.database.db, t.commune.id, { text: 'capybara tapir', kinds: ['test_doc'], page: 1 });
+  assert.deepEqual(r.rows.map((x) => x.score), [2, 2, 1, 1, 1]);
+  // Re-indexed: it becomes the newest of its tier.
+  await put(doc('t1', 'Capybara et tapir', 'x, revu'));
+  assert.deepEqual((await keys('capybara tapir')).slice(0, 2), ['t1', 't2']);
+});
+
+test('the last word is completed to the shortest indexed words that begin with it, at most MAX_COMPLETIONS', async () => {
+  const words = Array.from({ length: MAX_COMPLETIONS + 2 }, (_, i) => `wapiti${'x'.repeat(i)}`);
+  await put(...words.map((w, i) => doc(`w${i}`, `Titre ${i}`, w)));
+  const found = (await keys('wapi')).sort();
+  assert.deepEqual(found, words.slice(0, MAX_COMPLETIONS).map((_, i) => `w${i}`).sort(), 'the shortest completions');
+  assert.deepEqual(await keys(words[MAX_COMPLETIONS + 1]), [`w${MAX_COMPLETIONS + 1}`], 'a longer word is found when typed whole');
+  assert.deepEqual(await completions(t.database.db, 'wapitixx', 3), ['wapitixx', 'wapitixxx', 'wapitixxxx']);
+  assert.deepEqual(await keys('wapitizz'), [], 'a prefix of no indexed word finds nothing');
+});
+
+test('counts: each kind up to KIND_COUNT_CAP ("more than"), the total up to RANK_WINDOW; snippets from the beginning kept', async () => {
+  const many = Array.from({ length: KIND_COUNT_CAP + 5 }, (_, i) => doc(`k${i}`, `Compté ${i}`, 'okapi'));
+  await put(...many, doc('k-other', 'Autre', 'okapi', { kind: 'test_other' }));
+  const r = await searchDocs(t.database.db, t.commune.id, { text: 'okapi', kinds: ['test_doc', 'test_other'], page: 1, countKinds: ['test_doc', 'test_other'] });
+  assert.equal(r.total, KIND_COUNT_CAP + 6);
+  assert.equal(r.capped, false);
+  assert.deepEqual(r.counts.test_doc, { n: KIND_COUNT_CAP, capped: true });
+  if (t.database.engine === 'sqlite') assert.deepEqual(r.counts.test_other, { n: 1, capped: false }, 'each kind counted on its own');
+  // The text past SNIPPET_SOURCE_CHARS is still found, its snippet is the beginning of the text.
+  const head = 'début '.repeat(Math.ceil(SNIPPET_SOURCE_CHARS / 6) + 10);
+  await put(doc('deep', 'Profond', `${head} fennec`));
+  const deep = await searchDocs(t.database.db, t.commune.id, { text: 'fennec', kinds: ['test_doc'], page: 1 });
+  assert.deepEqual(deep.rows.map((x) => x.key), ['deep']);
+  assert.ok(deep.rows[0].snippet[0].text.startsWith('début'), 'the snippet shows the beginning');
+  const stored = await (t.database.db as any).selectFrom('search_docs').select('body').where('key', '=', 'deep').executeTakeFirstOrThrow();
+  assert.ok(JSON.parse(stored.body).length <= SNIPPET_SOURCE_CHARS, 'only the beginning is stored');
 });
 
 test('highlighting never passes HTML of the content through (page and JSON)', async () => {

@@ -1,7 +1,7 @@
 import { sql, type Migration } from 'kysely';
 import { communeTable, communeRef, ts, json, bool } from './schema.ts';
 import { engineOf } from './index.ts';
-import { createSearchTables } from './fulltext.ts';
+import { createSearchTables, upgradeSearchTables, addTitleIndex } from './fulltext.ts';
 
 export const coreMigrations: Record<string, Migration> = {
   '2026-11-25-0001-core': {
@@ -169,5 +169,16 @@ export const coreMigrations: Record<string, Migration> = {
     // The platform-wide search's index (src/core/db/fulltext.ts): filled by the modules' services and
     // by `npx commune search reindex` (run it once after upgrading a database that has content).
     async up(db) { await createSearchTables(db); },
+  },
+  '2026-12-06-2200-core-search-speed': {
+    // The search's speed (issue 12): the vocabulary that completes prefixes, the title's own vector on
+    // PostgreSQL (src/core/db/fulltext.ts). Existing rows are carried over; `npx commune search reindex`
+    // rewrites them in the new, smaller form.
+    async up(db) { await upgradeSearchTables(db); },
+  },
+  '2026-12-06-2230-core-search-titles': {
+    // SQLite: the titles' own FTS5 table, for the title matches ranked first; PostgreSQL: GIN indexes
+    // without a pending list (src/core/db/fulltext.ts).
+    async up(db) { await addTitleIndex(db); },
   },
 };

@@ -23,8 +23,9 @@
  *
  * Text is normalised in TypeScript (./normalize.ts), identically for the index and for queries on
  * both engines; the SQL is in src/core/db/fulltext.ts. The first MAX_INDEXED_CHARS characters of an
- * item's text are indexed and kept for snippets (a 50 KB document is searched on its first 32,000
- * characters: about 5,000 words, ten pages; the title always entirely).
+ * item's text are indexed (a 50 KB document is searched on its first 32,000 characters: about 5,000
+ * words, ten pages; the title always entirely), and the first SNIPPET_SOURCE_CHARS of each of its
+ * languages are kept for snippets (a match further in shows the beginning of the text).
  */
 import type { AnyDB } from '../db/index.ts';
 import { LOCALES, type Locale, type Translated } from '../i18n/index.ts';
@@ -32,7 +33,7 @@ import type { Ctx } from '../service.ts';
 import { appendAudit } from '../audit/index.ts';
 import { noteCommit } from '../audit/index.ts';
 import {
-  writeIndexed, deleteIndexed, countMatches, countByKind, rankedMatches, lastIndexedId, deleteIndexedUpTo, optimizeIndex, type Match,
+  writeIndexed, deleteIndexed, countMatches, countByKind, rankedMatches, lastIndexedId, deleteIndexedUpTo, optimizeIndex, completions, type Match,
 } from '../db/fulltext.ts';
 import { tokens, queryTokens } from './normalize.ts';
 import { snippet, type SnippetPart } from './snippet.ts';
@@ -71,8 +72,12 @@ export interface SearchSource {
 
 /** Characters of an item's text that are indexed and kept (see above). */
 export const MAX_INDEXED_CHARS = 32_000;
-/** Matches ranked at most for one query (the most recently indexed ones), and the count's cap. */
+/** Characters of each language of an item's text kept for its snippets (a snippet is read from these, never from the whole text). */
+export const SNIPPET_SOURCE_CHARS = 3000;
+/** Matches that can be paged through for one query, and the total's cap ("more than 1,000"). */
 export const RANK_WINDOW = 1000;
+/** The cap of each kind's count in the kind filter ("more than 100"): each is one more bounded count per search. */
+export const KIND_COUNT_CAP = 100;
 export const PAGE_SIZE = 20;
 const MAX_PAGE_SIZE = 50;
 
@@ -96,11 +101,11 @@ function cap(text: string, max: number): string {
   return text.slice(0, cut > max - 200 ? cut : max);
 }
 
-/** The texts that are kept of a doc, MAX_INDEXED_CHARS in all (its languages in the order of LOCALES, each cut to what is left). */
-function capTexts(text: string | Translated | null | undefined): string | Translated {
-  if (typeof text === 'string' || !text) return cap(text ?? '', MAX_INDEXED_CHARS);
+/** The texts of a doc that are indexed, `max` characters in all (its languages in the order of LOCALES, each cut to what is left). */
+function capTexts(text: string | Translated | null | undefined, max = MAX_INDEXED_CHARS): string | Translated {
+  if (typeof text === 'string' || !text) return cap(text ?? '', max);
   const out: Translated = {};
-  let left = MAX_INDEXED_CHARS;
+  let left = max;
   for (const l of LOCALES) {
     const t = text[l];
     if (typeof t !== 'string' || !t.trim() || left <= 0) continue;
@@ -108,6 +113,12 @@ function capTexts(text: string | Translated | null | undefined): string | Transl
     left -= out[l]!.length;
   }
   return out;
+}
+
+/** What is kept for snippets: the beginning of each language's indexed text. */
+function snippetSource(text: string | Translated): string | Translated {
+  if (typeof text === 'string') return cap(text, SNIPPET_SOURCE_CHARS);
+  return Object.fromEntries(Object.entries(text).map(([l, t]) => [l, cap(t as string, SNIPPET_SOURCE_CHARS)]));
 }
 
 /** The stored body (JSON: a string or {fr, ar, en}) as texts, the reader's language first. */
@@ -148,7 +159,7 @@ export async function indexDoc(trx: AnyDB, communeId: number, doc: SearchDoc): P
   const body = capTexts(doc.text);
   const date = doc.date && /^\d{4}-\d{2}-\d{2}/.test(doc.date) ? doc.date : null;
   await writeIndexed(trx, communeId, {
-    kind: doc.kind, key: doc.key, title: JSON.stringify(doc.title), body: JSON.stringify(body), path: doc.path, date,
+    kind: doc.kind, key: doc.key, title: JSON.stringify(doc.title), body: JSON.stringify(snippetSource(body)), path: doc.path, date,
     // Each word once (see src/core/db/fulltext.ts: presence is ranked, not frequency).
     titleTokens: [...new Set(tokens(titles.join(' \n ')))], bodyTokens: [...new Set(tokens(typeof body === 'string' ? body : Object.values(body).join(' \n ')))],
   });
@@ -165,7 +176,7 @@ export interface SearchQuery {
   /** 1-based. */
   page: number;
   pageSize?: number;
-  /** Count the matches of each of these kinds too (the filter's counts; one query: partial, each `capped`, past RANK_WINDOW matches in all). */
+  /** Count the matches of each of these kinds too (the filter's counts, each up to KIND_COUNT_CAP: `capped` past it). */
   countKinds?: string[];
   /** The reader's language: snippets are taken from its text first. */
   locale?: Locale;
@@ -196,8 +207,11 @@ function parseTitle(json: string): Translated {
 
 /**
  * The search: the words of `q.text` (normalised; every one must be found, the last one also as the
- * start of a word when it has three letters or more), ranked, a page of them with their snippets.
- * Any text is a valid query: the syntax of the engines never reaches them.
+ * start of a word when it has three letters or more: completed to the indexed words that begin with it,
+ * the shortest first, at most MAX_COMPLETIONS), ranked (every word in the title first, then newest
+ * first: src/core/db/fulltext.ts), a page of them with their snippets. Any text is a valid query: the
+ * syntax of the engines never reaches them. Pages reach RANK_WINDOW matches at most, and counts stop
+ * there ("more than").
  */
 export async function searchDocs(db: AnyDB, communeId: number, q: SearchQuery): Promise<SearchResult> {
   const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(q.pageSize ?? PAGE_SIZE)));
@@ -205,31 +219,31 @@ export async function searchDocs(db: AnyDB, communeId: number, q: SearchQuery): 
   const terms = queryTokens(q.text ?? '');
   const empty: SearchResult = { total: 0, capped: false, counts: {}, rows: [], terms, page, pageSize };
   if (!terms.length) return empty;
-  const m: Match = { tokens: terms, prefixLast: terms[terms.length - 1].length >= 3 };
+  const prefixLast = terms[terms.length - 1].length >= 3;
+  const m: Match = { tokens: terms, ...(prefixLast ? { last: await completions(db, terms[terms.length - 1]) } : {}) };
   const kinds = q.kinds?.filter((k) => KIND_RE.test(k));
   if (q.kinds && q.kinds.length && !kinds?.length) return empty;
   const offset = (page - 1) * pageSize;
   const counting = [...new Set(q.countKinds ?? [])].filter((k) => KIND_RE.test(k));
   const cap = RANK_WINDOW + 1;
-  const [rows, byKind, filtered] = await Promise.all([
+  const [rows, byKind, n] = await Promise.all([
     offset < RANK_WINDOW ? rankedMatches(db, communeId, m, { kinds, limit: Math.min(pageSize, RANK_WINDOW - offset), offset, window: RANK_WINDOW, sort: q.sort ?? 'relevance' }) : Promise.resolve([]),
-    // The filter's counts: one query over every kind counted (partial past the cap).
-    counting.length ? countByKind(db, communeId, m, counting, cap) : Promise.resolve(null),
-    // The total of what was asked for, when the counts above do not give it.
-    !counting.length || (kinds?.length && kinds.some((k) => !counting.includes(k))) || (kinds?.length && kinds.length < counting.length)
-      ? countMatches(db, communeId, m, kinds, cap) : Promise.resolve(null),
+    // The filter's counts, each up to KIND_COUNT_CAP; the total of what was asked for, up to RANK_WINDOW.
+    counting.length ? countByKind(db, communeId, m, counting, KIND_COUNT_CAP + 1) : Promise.resolve(null),
+    countMatches(db, communeId, m, kinds, cap),
   ]);
   const counts: SearchResult['counts'] = {};
-  const partial = !!byKind && byKind.total >= cap;
-  for (const k of counting) counts[k] = { n: Math.min(byKind?.byKind[k] ?? 0, RANK_WINDOW), capped: partial };
-  const n = filtered ?? byKind?.total ?? 0;
+  for (const k of counting) {
+    const c = byKind?.byKind[k] ?? 0;
+    counts[k] = { n: Math.min(c, KIND_COUNT_CAP), capped: c > KIND_COUNT_CAP || (!!byKind?.partial && c > 0) };
+  }
   const total = Math.min(n, RANK_WINDOW);
   const capped = n >= cap;
   return {
     total, capped, counts, terms, page, pageSize,
     rows: rows.map((r) => ({
       kind: r.kind, key: r.key, title: parseTitle(r.title), path: r.path, date: r.date, score: r.score,
-      snippet: bestSnippet(r.body, q.locale ?? 'fr', terms, m.prefixLast),
+      snippet: bestSnippet(r.body, q.locale ?? 'fr', terms, prefixLast),
     })),
   };
 }

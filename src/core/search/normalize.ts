@@ -33,6 +33,7 @@
 export const MAX_TOKEN = 64;
 
 const ARABIC_DIGITS = /[\u0660-\u0669\u06F0-\u06F9]/g;
+const ASCII = /^[\x00-\x7F]*$/;
 const MARKS = /\p{M}+/gu;
 // Letters and digits, and the joiners that NFKC leaves (ZWJ/ZWNJ are removed below).
 const TOKEN = /[\p{L}\p{N}]+/gu;
@@ -55,6 +56,8 @@ const REMOVED = /[\u0640\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g;
  * (separators stay, so that offsets of words can be found again in it). Not stemmed.
  */
 export function fold(text: string): string {
+  // Plain ASCII (most French words, digits, punctuation): only the case changes.
+  if (ASCII.test(text)) return text.toLowerCase();
   let s = text.normalize('NFKC').toLowerCase().normalize('NFD').replace(MARKS, '');
   s = s.replace(REMOVED, '').replace(LETTERS, (c) => LETTER_MAP[c]);
   return s.replace(ARABIC_DIGITS, (d) => String((d.charCodeAt(0) & 0xf) % 10));

@@ -7,8 +7,8 @@ export interface SnippetPart { text: string; match: boolean }
 export const SNIPPET_CHARS = 220;
 /** How far before the first match a snippet starts. */
 const LEAD = 60;
-/** Characters folded at a time while looking for the first match (and the overlap between chunks). */
-const CHUNK = 2048;
+/** Characters folded at a time while looking for the first match (a match in the first lines costs one small piece). */
+const CHUNK = 512;
 const MAX_TOKEN_CHARS = 64;
 /** Words read at most while looking for the first match (beyond: the beginning of the text is shown). */
 const MAX_WORDS = 4000;
@@ -20,9 +20,16 @@ const WORD = /[\p{L}\p{M}\p{N}\u0640\u200C\u200D]+/gu;
 function matcher(queryTokens: string[], prefixLast: boolean): (word: string) => boolean {
   const exact = new Set(prefixLast ? queryTokens.slice(0, -1) : queryTokens);
   const prefix = prefixLast ? queryTokens[queryTokens.length - 1] : null;
+  // A word is folded once per snippet, however often it comes back.
+  const seen = new Map<string, boolean>();
   return (word) => {
-    const t = stem(fold(word));
-    return exact.has(t) || (prefix !== null && t.startsWith(prefix));
+    let r = seen.get(word);
+    if (r === undefined) {
+      const t = stem(fold(word));
+      r = exact.has(t) || (prefix !== null && t.startsWith(prefix));
+      seen.set(word, r);
+    }
+    return r;
   };
 }
 

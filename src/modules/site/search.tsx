@@ -73,8 +73,9 @@ function SearchPage({ a, r, sources }: { a: Asked; r: SearchResult | null; sourc
   const view = useView();
   const { t, locale } = view;
   const label = (kind: string) => t(sources.find((s) => s.kind === kind)?.labelKey ?? kind);
-  const all = r ? Object.values(r.counts).reduce((s, c) => s + c.n, 0) : 0;
-  const allCapped = r ? Object.values(r.counts).some((c) => c.capped) || all > RANK_WINDOW : false;
+  // Every kind: the total itself when no kind is chosen, else the kinds' counts added up.
+  const all = !r ? 0 : a.kind ? Object.values(r.counts).reduce((s, c) => s + c.n, 0) : r.total;
+  const allCapped = !r ? false : a.kind ? Object.values(r.counts).some((c) => c.capped) || all > RANK_WINDOW : r.capped;
   return (
     <section aria-labelledby="search-title" class="search-page">
       <h1 id="search-title">{a.q ? t('search.titleFor', { q: isolate(a.q) }) : t('search.title')}</h1>
