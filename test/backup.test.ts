@@ -174,10 +174,12 @@ test(`backup while the server accepts writes is a consistent snapshot, and a res
     try {
       const now2 = await tableCounts(after);
       // The new request is searchable (its doc is written in the submission's transaction); the FTS5 index's
-      // own shadow tables grow by what its segment merging decides, so only the doc count is exact.
-      const grew: Record<string, number> = { requests: 1, request_events: 1, audit_log: 1, search_docs: 1, search_fts: 1 };
+      // own shadow tables change by what its segment merging decides (they may shrink), and the vocabulary grows by
+      // the request's new words, so only the doc counts are exact.
+      const grew: Record<string, number> = { requests: 1, request_events: 1, audit_log: 1, search_docs: 1, search_fts: 1, search_titles: 1 };
       for (const [table, n] of Object.entries(counts)) {
-        if (/^search_fts_/.test(table)) assert.ok(now2[table] >= n, table);
+        if (/^search_(fts|titles)_/.test(table)) continue;
+        if (table === 'search_terms') assert.ok(now2[table] >= n, table);
         else if (table === 'request_stats') assert.ok(now2[table] - n === 0 || now2[table] - n === 1, table);
         else assert.equal(now2[table], n + (grew[table] ?? 0), `${table}: rows after serving`);
       }

@@ -20,8 +20,9 @@ const LIMITS: Record<string, { sqlite: number; postgres: number }> = {
   assign: { sqlite: 11, postgres: 12 },
   note: { sqlite: 11, postgres: 12 },
   start: { sqlite: 11, postgres: 12 },
-  // Closing reads the holidays (working days to resolve) and indexes the public answer again.
-  resolve: { sqlite: 17, postgres: 16 },
+  // Closing reads the holidays (working days to resolve) and indexes the public answer again: the doc, on SQLite
+  // its two FTS5 rows (body and title), and the vocabulary the last word of a query is completed from.
+  resolve: { sqlite: 20, postgres: 17 },
 };
 
 async function fileRequest(email = '') {
