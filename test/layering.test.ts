@@ -72,7 +72,7 @@ const NOT_SERVICE = /(^|\/)(repo|migrations|schema|fixtures|demo|demo-data)\.tsx
  * requests/synthetic.ts stays: the CLI's bulk loader writes every module's tables in one transaction by design.
  */
 const SQL_PENDING = new Set([
-  'requests/synthetic.ts', 'governance/service.ts', 'governance/institutions.ts',
+  'requests/synthetic.ts',
   'accountability/service.ts', 'accountability/matrix.ts', 'monitoring/service.ts',
 ]);
 

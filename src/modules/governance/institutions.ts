@@ -26,10 +26,10 @@ function toInstitution(r: { id: number; slug: string; kind: string; name: string
 export async function createInstitution(ctx: Ctx, i: InstitutionInput): Promise<number> {
   return mutate(ctx, { permission: 'governance.manage', action: 'institution.create', entity: 'institution' }, async (trx) => {
     if (await repo.findInstitutionBySlug(gov(trx), ctx.commune.id, i.slug)) throw new RuleError('governance.slugTaken', {}, 'slug');
-    const { id } = await trx.insertInto('institutions').values({
+    const id = await repo.insertRow(gov(trx), 'institutions', {
       commune_id: ctx.commune.id, slug: i.slug, kind: i.kind, name: JSON.stringify(i.name), description: JSON.stringify(i.description ?? {}),
       lead: i.lead ? 1 : 0, sample: i.sample ? 1 : 0, sort: i.sort ?? 0,
-    }).returning('id').executeTakeFirstOrThrow();
+    });
     return { result: id, entityId: i.slug, after: i };
   });
 }
@@ -42,16 +42,13 @@ export async function updateInstitution(ctx: Ctx, id: number, u: InstitutionUpda
     if (!before) throw new NotFoundError();
     if (before.kind !== u.kind && (await repo.institutionInUse(db, ctx.commune.id, id))) throw new RuleError('governance.kindInUse', {}, 'kind');
     const after = { kind: u.kind, name: JSON.stringify(u.name), description: JSON.stringify(u.description ?? {}), lead: u.lead ? 1 : 0, sample: u.sample ? 1 : 0, sort: u.sort ?? 0 };
-    await db.updateTable('institutions').set(after).where('commune_id', '=', ctx.commune.id).where('id', '=', id).execute();
+    await repo.updateRow(db, 'institutions', ctx.commune.id, id, after);
     return { result: undefined, entityId: before.slug, before: toInstitution(before), after: { ...u, slug: before.slug } };
   });
 }
 
 export async function listInstitutions(ctx: Ctx, kinds?: InstitutionKind[]): Promise<Institution[]> {
-  let q = ctx.db.selectFrom('institutions').select(['id', 'slug', 'kind', 'name', 'description', 'lead', 'sample', 'sort']).where('commune_id', '=', ctx.commune.id);
-  if (kinds?.length) q = q.where('kind', 'in', kinds);
-  const rows = await q.orderBy('sort').orderBy('id').execute();
-  return rows.map(toInstitution);
+  return (await repo.listInstitutions(gov(ctx.db), ctx.commune.id, kinds)).map(toInstitution);
 }
 
 /** The institutions grouped by kind, in the order of INSTITUTION_KINDS; empty kinds left out. */

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Insertable, Updateable } from 'kysely';
 import type { CoreTables } from '../../core/db/tables.ts';
 import type { GovernanceTables } from './schema.ts';
 
@@ -112,4 +112,33 @@ export async function searchBodies(db: GovDB, communeId: number, f: { afterId?: 
       .where('body_id', 'in', bodies.map((b) => b.id)).orderBy('decided_on', 'desc').orderBy('id', 'desc').execute()
     : [];
   return bodies.map((b) => ({ ...b, decisions: decisions.filter((d) => d.body_id === b.id) }));
+}
+
+// ---------- Writes (inside the caller's transaction) ----------
+
+type GovTable = 'bodies' | 'body_members' | 'body_decisions' | 'endorsements';
+type CoreOrGov = CoreTables & GovernanceTables;
+
+export async function insertRow<T extends GovTable | 'institutions'>(db: GovDB, table: T, values: Insertable<CoreOrGov[T]>): Promise<number> {
+  return (await (db as Kysely<any>).insertInto(table as string).values(values as Record<string, unknown>).returning('id').executeTakeFirstOrThrow()).id;
+}
+
+export async function updateRow<T extends GovTable | 'institutions'>(db: GovDB, table: T, communeId: number, id: number, set: Updateable<CoreOrGov[T]>): Promise<void> {
+  await (db as Kysely<any>).updateTable(table as string).set(set as Record<string, unknown>).where('commune_id', '=', communeId).where('id', '=', id).execute();
+}
+
+export async function deleteEndorsement(db: GovDB, communeId: number, id: number): Promise<void> {
+  await db.deleteFrom('endorsements').where('commune_id', '=', communeId).where('id', '=', id).execute();
+}
+
+/** Ends a membership still open; 0 if it had already ended. */
+export async function endMember(db: GovDB, communeId: number, id: number, until: string): Promise<number> {
+  const r = await db.updateTable('body_members').set({ until }).where('commune_id', '=', communeId).where('id', '=', id).where('until', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+export function listInstitutions(db: GovDB, communeId: number, kinds?: string[]) {
+  let q = db.selectFrom('institutions').select(['id', 'slug', 'kind', 'name', 'description', 'lead', 'sample', 'sort']).where('commune_id', '=', communeId);
+  if (kinds?.length) q = q.where('kind', 'in', kinds);
+  return q.orderBy('sort').orderBy('id').execute();
 }

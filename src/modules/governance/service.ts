@@ -125,10 +125,10 @@ export async function createBody(ctx: Ctx, b: BodyInput): Promise<number> {
   return mutate(ctx, { permission: MANAGE, action: 'body.create', entity: 'body' }, async (trx) => {
     const db = gov(trx);
     if (await repo.findBodyBySlug(db, ctx.commune.id, b.slug)) throw new RuleError('governance.slugTaken', {}, 'slug');
-    const { id } = await db.insertInto('bodies').values({
+    const id = await repo.insertRow(db, 'bodies', {
       commune_id: ctx.commune.id, slug: b.slug, kind: b.kind, name: JSON.stringify(b.name), description: JSON.stringify(b.description ?? {}),
       parity: b.parity ? 1 : 0, decision_rule: b.decisionRule ?? 'consensus', sample: b.sample ? 1 : 0, sort: b.sort ?? 0,
-    }).returning('id').executeTakeFirstOrThrow();
+    });
     await indexBody(trx, ctx.commune.id, id);
     return { result: id, entityId: b.slug, after: b };
   });
@@ -140,10 +140,10 @@ export async function updateBody(ctx: Ctx, id: number, u: BodyUpdate): Promise<v
     const db = gov(trx);
     await lockCommune(trx, ctx.commune.id);
     const before = await bodyOr404(db, ctx, id);
-    await db.updateTable('bodies').set({
+    await repo.updateRow(db, 'bodies', ctx.commune.id, id, {
       kind: u.kind, name: JSON.stringify(u.name), description: JSON.stringify(u.description ?? {}), parity: u.parity ? 1 : 0,
       decision_rule: u.decisionRule ?? 'consensus', sample: u.sample ? 1 : 0, sort: u.sort ?? 0,
-    }).where('commune_id', '=', ctx.commune.id).where('id', '=', id).execute();
+    });
     await assertParity(db, ctx, { id, parity: !!u.parity }, 'governance.parityEnable');
     await indexBody(trx, ctx.commune.id, id);
     return { result: undefined, entityId: before.slug, before: toBody(before), after: { ...u, slug: before.slug } };
@@ -160,7 +160,7 @@ export async function addMembers(ctx: Ctx, bodyId: number, people: MemberInput[]
     const ids: number[] = [];
     for (const p of people) {
       await checkInstitution(db, ctx, p.side, p.institutionId, p.personName);
-      const { id } = await db.insertInto('body_members').values(memberValues(ctx, bodyId, p)).returning('id').executeTakeFirstOrThrow();
+      const id = await repo.insertRow(db, 'body_members', memberValues(ctx, bodyId, p));
       ids.push(id);
     }
     await assertParity(db, ctx, body);
@@ -178,10 +178,10 @@ export async function updateMember(ctx: Ctx, memberId: number, m: MemberInput): 
     const body = await bodyOr404(db, ctx, before.body_id);
     if (before.until !== null && m.since >= before.until) throw new RuleError('governance.sinceAfterUntil', {}, 'since');
     await checkInstitution(db, ctx, m.side, m.institutionId, m.personName);
-    await db.updateTable('body_members').set({
+    await repo.updateRow(db, 'body_members', ctx.commune.id, memberId, {
       person_name: m.personName, side: m.side, institution_id: m.institutionId ?? null, role_title: JSON.stringify(m.roleTitle ?? {}),
       since: m.since, sample: m.sample === undefined ? before.sample : m.sample ? 1 : 0,
-    }).where('commune_id', '=', ctx.commune.id).where('id', '=', memberId).execute();
+    });
     await assertParity(db, ctx, body, before.side !== m.side ? 'governance.paritySide' : 'governance.parityBroken');
     return { result: undefined, entityId: memberId, before: { ...before, role_title: parseTranslated(before.role_title) }, after: m };
   });
@@ -198,14 +198,13 @@ export async function endMembership(ctx: Ctx, memberId: number, input: EndInput 
     const body = await bodyOr404(db, ctx, member.body_id);
     const until = input.until || today(ctx);
     if (until < member.since) throw new RuleError('governance.untilBeforeSince', { name: member.person_name });
-    await db.updateTable('body_members').set({ until }).where('commune_id', '=', ctx.commune.id).where('id', '=', memberId).where('until', 'is', null).execute();
+    await repo.endMember(db, ctx.commune.id, memberId, until);
     let replacementId: number | null = null;
     const r = input.replacement;
     if (r) {
       const side = member.side as Side;
       await checkInstitution(db, ctx, side, r.institutionId, r.personName);
-      ({ id: replacementId } = await db.insertInto('body_members')
-        .values(memberValues(ctx, member.body_id, { ...r, side, since: until })).returning('id').executeTakeFirstOrThrow());
+      replacementId = await repo.insertRow(db, 'body_members', memberValues(ctx, member.body_id, { ...r, side, since: until }));
     }
     await assertParity(db, ctx, body, r ? 'governance.parityBroken' : 'governance.parityEnd');
     return {
@@ -219,10 +218,10 @@ export async function recordDecision(ctx: Ctx, bodyId: number, d: DecisionInput)
   return mutate(ctx, { permission: DECIDE, action: 'body.decision_record', entity: 'body_decision' }, async (trx) => {
     const db = gov(trx);
     const body = await bodyOr404(db, ctx, bodyId);
-    const { id } = await db.insertInto('body_decisions').values({
+    const id = await repo.insertRow(db, 'body_decisions', {
       commune_id: ctx.commune.id, body_id: bodyId, decided_on: d.decidedOn, title: JSON.stringify(d.title), outcome: d.outcome,
       notes: JSON.stringify(d.notes ?? {}), sample: d.sample ? 1 : 0,
-    }).returning('id').executeTakeFirstOrThrow();
+    });
     await indexBody(trx, ctx.commune.id, bodyId);
     return { result: id, entityId: id, after: { body: body.slug, ...d } };
   });
@@ -246,7 +245,7 @@ export async function createEndorsement(ctx: Ctx, e: EndorsementInput): Promise<
   return mutate(ctx, { permission: MANAGE, action: 'endorsement.create', entity: 'endorsement' }, async (trx) => {
     const db = gov(trx);
     await checkEndorser(db, ctx, e.institutionId);
-    const { id } = await db.insertInto('endorsements').values({ commune_id: ctx.commune.id, ...endorsementValues(e) }).returning('id').executeTakeFirstOrThrow();
+    const id = await repo.insertRow(db, 'endorsements', { commune_id: ctx.commune.id, ...endorsementValues(e) });
     return { result: id, entityId: id, after: e };
   });
 }
@@ -257,7 +256,7 @@ export async function updateEndorsement(ctx: Ctx, id: number, e: EndorsementInpu
     const before = await repo.findEndorsement(db, ctx.commune.id, id);
     if (!before) throw new NotFoundError();
     await checkEndorser(db, ctx, e.institutionId);
-    await db.updateTable('endorsements').set(endorsementValues(e)).where('commune_id', '=', ctx.commune.id).where('id', '=', id).execute();
+    await repo.updateRow(db, 'endorsements', ctx.commune.id, id, endorsementValues(e));
     return { result: undefined, entityId: id, before: toEndorsement(before), after: e };
   });
 }
@@ -267,7 +266,7 @@ export async function removeEndorsement(ctx: Ctx, id: number): Promise<void> {
     const db = gov(trx);
     const before = await repo.findEndorsement(db, ctx.commune.id, id);
     if (!before) throw new NotFoundError();
-    await db.deleteFrom('endorsements').where('commune_id', '=', ctx.commune.id).where('id', '=', id).execute();
+    await repo.deleteEndorsement(db, ctx.commune.id, id);
     return { result: undefined, entityId: id, before: toEndorsement(before) };
   });
 }
