@@ -58,5 +58,5 @@ export const FREQUENCY_MONTHS: Record<Frequency, number | null> = { monthly: 1, 
 export const SESSION_KINDS = ['ordinary', 'extraordinary'] as const;
 export const SESSION_STATUSES = ['planned', 'held', 'cancelled'] as const;
 export const DECISIONS = ['adopted', 'rejected', 'postponed'] as const;
-export const LINK_TARGETS = ['commitment', 'council_session', 'deliberation', 'register_item', 'body'] as const;
+export const LINK_TARGETS = ['commitment', 'council_session', 'deliberation', 'register_item'] as const;
 export type LinkTarget = (typeof LINK_TARGETS)[number];

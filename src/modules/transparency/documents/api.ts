@@ -39,7 +39,7 @@ export interface StoreDocumentInput {
   publish?: boolean;
   /** ISO date-time: not public, searchable, in feeds or exports before it. */
   embargoUntil?: string | null;
-  /** Linked things: `{ type: 'commitment' | 'council_session' | 'deliberation' | 'register_item' | 'body', id }`. */
+  /** Linked things: `{ type: 'commitment' | 'council_session' | 'deliberation' | 'register_item', id }`. */
   links?: { type: LinkTarget; id: number }[];
   sample?: boolean;
 }
@@ -71,7 +71,7 @@ export function publishedDocument(ctx: Ctx, id: number): Promise<PublicDocumentV
   return svc.publishedDocument(ctx, id);
 }
 
-/** The public documents linked to a thing (`commitment`, `council_session`, `deliberation`, `register_item`, `body`), newest first. */
+/** The public documents linked to a thing (`commitment`, `council_session`, `deliberation`, `register_item`), newest first. */
 export async function documentsLinkedTo(ctx: Ctx, entityType: string, entityId: number): Promise<{ id: number; ref: string; kind: string; title: Translated; path: string; date: string; sample: boolean }[]> {
   return (await svc.documentsLinkedTo(ctx, entityType, entityId)).map((d) => ({ id: d.id, ref: d.ref, kind: d.kind, title: d.title, path: d.path, date: d.publishedAt!, sample: d.sample }));
 }
