@@ -62,7 +62,7 @@ export function DocumentsPage({ list, kinds, years, departments, filters }: {
               {doc.year && <li>{doc.year}</li>}
               {languages.map((l) => <li><LangName l={l} /></li>)}
             </ul>
-            {doc.status === 'withdrawn' && <p><StatusBadge doc={doc} /> {t('transparency.withdrawnReason')}: {doc.withdrawnReason}</p>}
+            {doc.status === 'withdrawn' && <p><StatusBadge doc={doc} /> {t('transparency.withdrawnReasonText', { reason: doc.withdrawnReason })}</p>}
             {doc.sample && <p><SampleBadge /></p>}
             <p class="muted">{t('transparency.publishedOn', { date: formatDate(locale, doc.publishedAt) })}</p>
           </li>
@@ -116,7 +116,7 @@ export function DocumentPage({ detail, kinds, department, links, deliberations }
       {doc.status === 'withdrawn' && (
         <div class="notice" role="note">
           <p><strong>{t('transparency.withdrawnOn', { date: formatDate(locale, doc.withdrawnAt) })}</strong></p>
-          <p>{t('transparency.withdrawnReason')}: {doc.withdrawnReason}</p>
+          <p>{t('transparency.withdrawnReasonText', { reason: doc.withdrawnReason })}</p>
         </div>
       )}
       {tr(doc.summary, locale) && <p class="lead"><Tr value={doc.summary} /></p>}
@@ -230,7 +230,7 @@ export function AdminDocumentPage({ detail, kinds, departments, links, targets, 
       <p><StatusBadge doc={doc} /> <bdi>{doc.ref}</bdi>
         {doc.embargoUntil && doc.status !== 'withdrawn' && <> · {t('transparency.embargoUntil', { date: formatDate(locale, doc.embargoUntil, true) })}</>}
         {doc.isPublic && <> · <a href={href(view, doc.path)}>{t('transparency.publicPage')}</a></>}</p>
-      {doc.status === 'withdrawn' && <p>{t('transparency.withdrawnReason')}: {doc.withdrawnReason}</p>}
+      {doc.status === 'withdrawn' && <p>{t('transparency.withdrawnReasonText', { reason: doc.withdrawnReason })}</p>}
       {doc.status === 'draft' && (
         <Form action={href(view, `${base}/publish`)}>
           {forms.publish && <ErrorSummary form={forms.publish} labels={{}} />}
