@@ -30,7 +30,7 @@ export function samplePdf(opts: { title: string; lines?: string[]; hidden?: stri
     const code = (c: string) => (0x21 + chars.indexOf(c)).toString(16).padStart(2, '0');
     // Glyphs in visual order, as PDF writers place right-to-left text (pdftotext puts them back in reading order).
     const visual = /[\u0590-\u08ff]/.test(opts.hidden)
-      ? (opts.hidden.match(/[0-9A-Za-z.,%]+|[^0-9A-Za-z.,%]+/g) ?? []).reverse().flatMap((run) => (/^[0-9A-Za-z]/.test(run) ? [...run] : [...run].reverse()))
+      ? [...opts.hidden.split(' ').reverse().map((w) => (/[\u0590-\u08ff]/.test(w) ? [...w].reverse().join('') : w)).join(' ')]
       : [...opts.hidden];
     const hex = visual.map(code).join('');
     const bf = chars.map((c) => `<${code(c)}> <${c.codePointAt(0)!.toString(16).padStart(4, '0')}>`);
