@@ -54,8 +54,8 @@ export function toFile(ref: string, f: repo.DocFileRow): DocumentFile {
 // ---------- Settings and reference data ----------
 
 /** The size limit of a document's file (the setting `transparency.max_file_mb`, at most the upload parser's 10 MB). */
-export async function maxFileBytes(ctx: Ctx): Promise<number> {
-  const row = await ctx.db.selectFrom('settings').select('value').where('key', '=', 'transparency.max_file_mb').executeTakeFirst();
+export async function maxFileBytes(ctx: Ctx, db: AnyDB = ctx.db): Promise<number> {
+  const row = await (db as Ctx['db']).selectFrom('settings').select('value').where('key', '=', 'transparency.max_file_mb').executeTakeFirst();
   const mb = row ? Number(row.value) : DEFAULT_MAX_FILE_MB;
   return Math.round((Number.isFinite(mb) && mb > 0 ? Math.min(mb, DEFAULT_MAX_FILE_MB) : DEFAULT_MAX_FILE_MB) * 1024 * 1024);
 }
@@ -98,7 +98,8 @@ export interface StoreInput {
  * appends its own audit entry `document.create`, queues the text extraction and indexes it. Returns its id.
  */
 export async function storeDocumentIn(ctx: Ctx, trx: AnyDB, input: StoreInput, prepared?: PreparedFile): Promise<number> {
-  const file = prepared ?? checkDocumentFile(input.file, await maxFileBytes(ctx));
+  // Inside the caller's transaction: every read goes through `trx` (on SQLite another connection would wait for it).
+  const file = prepared ?? checkDocumentFile(input.file, await maxFileBytes(ctx, trx));
   const sha = storeBytes(ctx.config.dataDir, ctx.commune.id, file);
   const db = tdb(trx);
   const kinds = await documentKinds(ctx, trx);
