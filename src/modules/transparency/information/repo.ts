@@ -144,7 +144,7 @@ export async function stats(db: InfoDB, communeId: number, today: string) {
 /** The newest answers (the Atom feed). */
 export function recentAnswers(db: InfoDB, communeId: number, limit = 50) {
   return db.selectFrom('info_requests').select(['reference', 'question', 'outcome', 'answered_at', 'created_at', 'hidden', 'hidden_reason', 'public_answer', 'answer_text'])
-    .where('commune_id', '=', communeId).where('status', '=', 'closed').where('answered_at', 'is not', null)
+    .where('commune_id', '=', communeId).where('status', '=', 'closed').where('answered_at', 'is not', null).where('outcome', '<>', 'withdrawn')
     .orderBy('answered_at', 'desc').limit(limit).execute();
 }
 

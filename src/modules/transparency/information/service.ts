@@ -165,13 +165,14 @@ export async function submitRequest(ctx: Ctx, input: Record<string, unknown>, op
   const errors: FieldErrors = parsed.success ? {} : fieldErrors(parsed.error);
   const d = parsed.success ? parsed.data : null;
   const signedIn = !onBehalf && !!ctx.actor && ctx.actor.userId > 0;
-  const email = d ? (d.email || (signedIn ? ctx.actor!.email : '')) : '';
-  if (d) {
-    if (d.urgent && !d.urgent_reason) errors.urgent_reason = { key: 'information.errors.urgentReason' };
-    if (!onBehalf && !signedIn && !opts.sample && !email) errors.email = { key: 'information.errors.emailToConfirm' };
-    if (d.answer_form === 'copy_mail' && !d.address) errors.address = { key: 'information.errors.address' };
-    if (d.answer_form === 'electronic' && !email && !opts.sample) errors.email = { key: 'information.errors.emailForElectronic' };
-  }
+  // The checks across fields run on what was typed even when another field failed, so every message shows at once.
+  const raw = (k: string) => str((input ?? {})[k]).trim();
+  const email = d ? (d.email || (signedIn ? ctx.actor!.email : '')) : raw('email') || (signedIn ? ctx.actor!.email : '');
+  const urgent = d ? d.urgent : raw('urgent') !== '' && raw('urgent') !== '0';
+  if (urgent && !raw('urgent_reason') && !errors.urgent_reason) errors.urgent_reason = { key: 'information.errors.urgentReason' };
+  if (!onBehalf && !signedIn && !opts.sample && !email && !errors.email) errors.email = { key: 'information.errors.emailToConfirm' };
+  if (raw('answer_form') === 'copy_mail' && !raw('address') && !errors.address) errors.address = { key: 'information.errors.address' };
+  if (raw('answer_form') === 'electronic' && !email && !opts.sample && !errors.email) errors.email = { key: 'information.errors.emailForElectronic' };
   if (Object.keys(errors).length || !d) throw new ValidationError(errors);
   const now = opts.at ?? ctx.clock.now();
   const day = localDay(now);
@@ -402,7 +403,8 @@ export async function withdraw(ctx: Ctx, key: Key): Promise<string> {
   return mutate(ctx, { permission: byRequester ? null : 'information.file_for', action: 'information.withdraw', entity: 'info_request' }, async (trx) => {
     const db = iq(trx);
     const at = iso(ctx.clock.now());
-    await update(db, ctx, r.id, { status: 'closed', outcome: 'withdrawn', answered_at: r.status === 'unconfirmed' ? null : at, answered_on: null, clarification_on: null });
+    // A withdrawal is no answer: no answer date (the feed and the time-to-answer leave it out).
+    await update(db, ctx, r.id, { status: 'closed', outcome: 'withdrawn', answered_at: null, answered_on: null, clarification_on: null, updated_at: at });
     await addEvent(db, ctx, r.id, 'withdrawn', true);
     await indexInformation(trx, ctx.commune.id, r.id);
     return { result: r.reference, entityId: r.reference, after: { outcome: 'withdrawn' } };

@@ -16,6 +16,12 @@ function UserText({ text }: { text: string | null | undefined }) {
   if (!text) return null;
   return <div dir="auto" class="user-text">{text.split(/\r?\n/).map((line, i) => <>{i > 0 && <br />}{line}</>)}</div>;
 }
+/** A form's field messages (its refusal by a rule shows once, at the top of the page: the form may be gone). */
+const only = (f?: FormState): FormState => (f ? { ...f, formError: undefined } : { values: {}, errors: {} });
+function Refusal({ forms }: { forms: FileForms }) {
+  const refused = Object.values(forms).find((f) => f?.formError);
+  return refused ? <ErrorSummary form={{ values: {}, errors: {}, formError: refused.formError }} labels={{}} /> : null;
+}
 const excerpt = (s: string, max = 140) => { const one = s.replace(/\s+/g, ' ').trim(); return one.length > max ? `${one.slice(0, max - 1)}…` : one; };
 
 /** Where a request stands: its outcome, or open / waiting for a clarification / waiting for its email. */
@@ -280,10 +286,11 @@ export function TrackPage({ d, base, forms }: { d: FileView; base: string; forms
   return (
     <section>
       <h1>{t('information.trackTitle', { reference: r.reference })}</h1>
+      <Refusal forms={forms} />
       <p class="lead">{t('information.trackIntro')}</p>
       {d.may.confirm && (
         <Form action={act('confirm')}>
-          <ErrorSummary form={forms.confirm ?? { values: {}, errors: {} }} labels={{}} />
+          <ErrorSummary form={only(forms.confirm)} labels={{}} />
           <p>{t('information.confirmAsk')}</p>
           <div class="actions"><Button>{t('information.confirmButton')}</Button></div>
         </Form>
@@ -299,7 +306,7 @@ export function TrackPage({ d, base, forms }: { d: FileView; base: string; forms
           <h2 id="reply-title">{t('information.clarificationAsked')}</h2>
           <UserText text={r.clarification_question} />
           <Form action={act('reply')}>
-            <ErrorSummary form={forms.reply ?? { values: {}, errors: {} }} labels={{ reply: t('information.replyLabel') }} />
+            <ErrorSummary form={only(forms.reply)} labels={{ reply: t('information.replyLabel') }} />
             <TextArea name="reply" label={t('information.replyLabel')} form={forms.reply} required rows={5} />
             <div class="actions"><Button>{t('information.replyButton')}</Button></div>
           </Form>
@@ -312,7 +319,7 @@ export function TrackPage({ d, base, forms }: { d: FileView; base: string; forms
           <h2 id="complain-title">{t('information.complainTitle')}</h2>
           <p>{t('information.complainIntro', { date: formatDate(locale, d.steps.find((s) => s.step === 'complaint_window')?.due ?? d.today) })}</p>
           <Form action={act('complain')}>
-            <ErrorSummary form={forms.complain ?? { values: {}, errors: {} }} labels={{ complaint: t('information.complaintLabel') }} />
+            <ErrorSummary form={only(forms.complain)} labels={{ complaint: t('information.complaintLabel') }} />
             <TextArea name="complaint" label={t('information.complaintLabel')} form={forms.complain} required rows={5} />
             <div class="actions"><Button>{t('information.complainButton')}</Button></div>
           </Form>
@@ -323,7 +330,7 @@ export function TrackPage({ d, base, forms }: { d: FileView; base: string; forms
           <h2 id="cdai-title">{t('information.cdaiTitle')}</h2>
           <p>{t('information.cdaiIntro')}</p>
           <Form action={act('cdai')}>
-            <ErrorSummary form={forms.cdai ?? { values: {}, errors: {} }} labels={{}} />
+            <ErrorSummary form={only(forms.cdai)} labels={{}} />
             <div class="actions"><Button kind="secondary">{t('information.cdaiButton')}</Button></div>
           </Form>
         </section>
@@ -332,7 +339,7 @@ export function TrackPage({ d, base, forms }: { d: FileView; base: string; forms
       <Timeline events={d.events} />
       {d.may.withdraw && (
         <Form action={act('withdraw')}>
-          <ErrorSummary form={forms.withdraw ?? { values: {}, errors: {} }} labels={{}} />
+          <ErrorSummary form={only(forms.withdraw)} labels={{}} />
           <div class="actions"><Button kind="danger">{t('information.withdrawButton')}</Button></div>
         </Form>
       )}
@@ -460,7 +467,7 @@ function ReasonForm({ action, name, label, button, form, kind = 'secondary', row
   const view = useView();
   return (
     <Form action={href(view, action)}>
-      <ErrorSummary form={form ?? { values: {}, errors: {} }} labels={{ [name]: label }} />
+      <ErrorSummary form={only(form)} labels={{ [name]: label }} />
       <TextArea name={name} label={label} hint={hint} form={form} required rows={rows} />
       <div class="actions"><Button kind={kind}>{button}</Button></div>
     </Form>
@@ -473,7 +480,7 @@ function RedressDecisionForm({ action, form, button, idPrefix }: { action: strin
   void idPrefix;
   return (
     <Form action={href(view, action)}>
-      <ErrorSummary form={form ?? { values: {}, errors: {} }} labels={{ outcome: t('information.redressOutcome'), decision: t('information.decisionText') }} />
+      <ErrorSummary form={only(form)} labels={{ outcome: t('information.redressOutcome'), decision: t('information.decisionText') }} />
       <Choices name="outcome" label={t('information.redressOutcome')} form={form} required options={REDRESS_OUTCOMES.map((o) => ({ value: o, label: t(`information.redress.${o}`) }))} />
       <TextArea name="decision" label={t('information.decisionText')} form={form} required rows={4} />
       <div class="actions"><Button>{button}</Button></div>
@@ -491,6 +498,7 @@ export function StaffFilePage({ d, forms }: { d: FileView; forms: FileForms }) {
     <section>
       <Breadcrumbs items={[{ label: t('admin.home'), path: '/admin' }, { label: t('information.queueTitle'), path: '/admin/information' }, { label: r.reference }]} />
       <h1><span dir="ltr">{r.reference}</span> <StateBadge status={r.status} outcome={r.outcome} /> <FlagBadge flag={d.flag} /> {!!r.hidden && <span class="badge warn">{t('information.hiddenBadge')}</span>}</h1>
+      <Refusal forms={forms} />
       <p class="actions no-print">
         {d.may.fileFor && <a class="button secondary" href={href(view, `${base}/receipt`)}>{t('information.receiptTitle')}</a>}{' '}
         {r.status !== 'unconfirmed' && <a class="button secondary" href={href(view, `/information/${r.reference}`)}>{t('information.seePublic')}</a>}
@@ -516,7 +524,7 @@ export function StaffFilePage({ d, forms }: { d: FileView; forms: FileForms }) {
         <section aria-labelledby="answer-form-title">
           <h2 id="answer-form-title">{t('information.answerFormTitle')}</h2>
           <Form action={href(view, `${base}/answer`)} enctype="multipart/form-data">
-            <ErrorSummary form={answerForm} labels={{ outcome: t('information.outcomeLabel'), message: t('information.message'), ground: t('information.ground'), motivation: t('information.motivation'), holder_body: t('information.holderBody'), document_url: t('information.documentLink'), files: t('information.files') }} />
+            <ErrorSummary form={only(answerForm)} labels={{ outcome: t('information.outcomeLabel'), message: t('information.message'), ground: t('information.ground'), motivation: t('information.motivation'), holder_body: t('information.holderBody'), document_url: t('information.documentLink'), files: t('information.files') }} />
             <Choices name="outcome" label={t('information.outcomeLabel')} form={answerForm} required options={ANSWER_OUTCOMES.map((o) => ({ value: o, label: t(`information.outcome.${o}`) }))} />
             <TextArea name="message" label={t('information.message')} hint={t('information.messageHint')} form={answerForm} rows={6} />
             <Field name="document_url" label={t('information.documentLink')} hint={t('information.documentHint')} form={answerForm} dir="ltr" maxlength={500} />
@@ -547,7 +555,7 @@ export function StaffFilePage({ d, forms }: { d: FileView; forms: FileForms }) {
         <h3>{t('information.complaintLabel')}</h3><UserText text={r.complaint_text} />
         <RedressDecisionForm action={`${base}/complaint-answer`} form={forms.complaintAnswer} button={t('information.saveButton')} idPrefix="ca" /></section>}
       {d.may.cdai && d.may.fileFor && <section aria-labelledby="cdai-title"><h2 id="cdai-title">{t('information.cdaiTitle')}</h2>
-        <Form action={href(view, `${base}/cdai`)}><ErrorSummary form={forms.cdai ?? { values: {}, errors: {} }} labels={{}} /><div class="actions"><Button kind="secondary">{t('information.cdaiCounterButton')}</Button></div></Form></section>}
+        <Form action={href(view, `${base}/cdai`)}><ErrorSummary form={only(forms.cdai)} labels={{}} /><div class="actions"><Button kind="secondary">{t('information.cdaiCounterButton')}</Button></div></Form></section>}
       {r.cdai_on && !r.cdai_decided_on && d.may.handle && <section aria-labelledby="cdai-decision-title"><h2 id="cdai-decision-title">{t('information.cdaiDecisionTitle')}</h2>
         <RedressDecisionForm action={`${base}/cdai-decision`} form={forms.cdaiDecision} button={t('information.saveButton')} idPrefix="cd" /></section>}
       <Redress r={r} />
@@ -555,7 +563,7 @@ export function StaffFilePage({ d, forms }: { d: FileView; forms: FileForms }) {
         <section aria-labelledby="redact-title">
           <h2 id="redact-title">{t('information.redactTitle')}</h2>
           <Form action={href(view, `${base}/redact`)}>
-            <ErrorSummary form={forms.redact ?? { values: {}, errors: {} }} labels={{ public_answer: t('information.publicAnswer'), reason: t('information.redactionReason') }} />
+            <ErrorSummary form={only(forms.redact)} labels={{ public_answer: t('information.publicAnswer'), reason: t('information.redactionReason') }} />
             <TextArea name="public_answer" label={t('information.publicAnswer')} hint={t('information.publicAnswerHint')} form={forms.redact ?? { values: { public_answer: r.public_answer ?? r.answer_text }, errors: {} }} required rows={6} />
             <TextArea name="reason" label={t('information.redactionReason')} form={forms.redact ?? { values: { reason: r.redaction_reason ?? '' }, errors: {} }} required rows={2} />
             <div class="actions"><Button kind="secondary">{t('information.redactButton')}</Button></div>
@@ -565,7 +573,7 @@ export function StaffFilePage({ d, forms }: { d: FileView; forms: FileForms }) {
       {d.may.handle && d.attachments.some((a) => !a.hidden) && (
         <section aria-labelledby="hide-files-title">
           <h2 id="hide-files-title">{t('information.hideFilesTitle')}</h2>
-          {forms.hideAttachment && <ErrorSummary form={forms.hideAttachment} labels={{ reason: t('information.hideReason') }} />}
+          {forms.hideAttachment && <ErrorSummary form={only(forms.hideAttachment)} labels={{ reason: t('information.hideReason') }} />}
           {d.attachments.filter((a) => !a.hidden).map((a) => (
             <Form action={href(view, `${base}/attachments/${a.id}/hide`)}>
               <div class="field">
@@ -581,13 +589,13 @@ export function StaffFilePage({ d, forms }: { d: FileView; forms: FileForms }) {
         <section aria-labelledby="hide-title">
           <h2 id="hide-title">{r.hidden ? t('information.showTitle') : t('information.hideTitle')}</h2>
           {r.hidden
-            ? <Form action={href(view, `${base}/show`)}><ErrorSummary form={forms.hide ?? { values: {}, errors: {} }} labels={{}} /><div class="actions"><Button kind="secondary">{t('information.showButton')}</Button></div></Form>
+            ? <Form action={href(view, `${base}/show`)}><ErrorSummary form={only(forms.hide)} labels={{}} /><div class="actions"><Button kind="secondary">{t('information.showButton')}</Button></div></Form>
             : <ReasonForm action={`${base}/hide`} name="reason" label={t('information.hideReason')} hint={t('information.hideHint')} button={t('information.hideButton')} form={forms.hide} kind="danger" />}
         </section>
       )}
       {d.may.withdraw && d.may.fileFor && (
         <Form action={href(view, `${base}/withdraw`)}>
-          <ErrorSummary form={forms.withdraw ?? { values: {}, errors: {} }} labels={{}} />
+          <ErrorSummary form={only(forms.withdraw)} labels={{}} />
           <div class="actions"><Button kind="danger">{t('information.withdrawCounterButton')}</Button></div>
         </Form>
       )}
