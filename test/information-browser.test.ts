@@ -64,7 +64,7 @@ test('journey without JavaScript: the counter agent files for a citizen, the off
     await Promise.all([op.waitForNavigation(), op.click(`main a[href="/fr/admin/information/${reference}"]`)]);
     await formOf(op, '/extend').locator('textarea[name="reason"]').fill('Les autorisations sont classées dans trois arrondissements.');
     await Promise.all([op.waitForNavigation(), formOf(op, '/extend').locator('button[type="submit"]').click()]);
-    assert.match(await op.locator('.flash').innerText(), /Délai prolongé/);
+    assert.match(await op.locator('div.flash[role="status"]').innerText(), /Délai prolongé/);
     const extended = await db().selectFrom('info_requests').select(['due_on', 'extended']).where('reference', '=', reference).executeTakeFirstOrThrow();
     assert.equal(extended.extended, 1);
     assert.ok(extended.due_on > r.due_on);
@@ -74,7 +74,7 @@ test('journey without JavaScript: the counter agent files for a citizen, the off
     await answer.locator('input[name="outcome"][value="given"]').check();
     await answer.locator('textarea[name="message"]').fill('Le registre est consultable au service du patrimoine, du lundi au vendredi.');
     await Promise.all([op.waitForNavigation(), answer.locator('button[type="submit"]').click()]);
-    assert.match(await op.locator('.flash').innerText(), /Réponse enregistrée/);
+    assert.match(await op.locator('div.flash[role="status"]').innerText(), /Réponse enregistrée/);
     // The agent sees every step on the file for the citizen who has no email; the public page shows the answer.
     await page.goto(`${t.url}/fr/admin/information/${reference}`);
     const file = await page.locator('main').innerText();
@@ -119,14 +119,14 @@ test('journey without JavaScript: refusal, complaint, answer', { skip }, async (
     await answer.locator('select[name="ground"]').selectOption('private-life');
     await answer.locator('textarea[name="motivation"]').fill('La liste contient des données personnelles.');
     await Promise.all([op.waitForNavigation(), answer.locator('button[type="submit"]').click()]);
-    assert.match(await op.locator('.flash').innerText(), /Réponse enregistrée/);
+    assert.match(await op.locator('div.flash[role="status"]').innerText(), /Réponse enregistrée/);
 
     // The requester complains from their page.
     await page.goto(link);
     assert.match(await page.locator('main').innerText(), /رُفض الطلب/);
     await formOf(page, '/complain').locator('textarea').fill('أطلب على الأقل لائحة مجهولة الهوية.');
     await Promise.all([page.waitForNavigation(), formOf(page, '/complain').locator('button').click()]);
-    assert.match(await page.locator('.flash').innerText(), /سُجّلت الشكاية/);
+    assert.match(await page.locator('div.flash[role="status"]').innerText(), /سُجّلت الشكاية/);
 
     // The officer records the head's answer.
     await op.goto(`${t.url}/fr/admin/information/${reference}`);
