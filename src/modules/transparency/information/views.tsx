@@ -349,6 +349,8 @@ export function TrackPage({ d, base, forms }: { d: FileView; base: string; forms
 
 // ---------- Statistics ----------
 
+const ORDER = ['given', 'partial', 'refused', 'not_held', 'withdrawn', 'open', 'clarification'];
+
 export function StatsPage({ stats, grounds }: { stats: Statistics; grounds: readonly Ground[] }) {
   const view = useView();
   const { t, locale } = view;
@@ -373,11 +375,11 @@ export function StatsPage({ stats, grounds }: { stats: Statistics; grounds: read
         <li class="stat"><strong>{stats.medianDays === null ? '—' : n(stats.medianDays)}</strong> {t('information.stats.median')}</li>
       </ul>
       <BarChart id="info-months" title={t('information.stats.byMonth')} labelHeader={t('information.monthLabel')} valueHeader={t('information.stats.requests')} unit="" max={maxMonth}
-        data={months.map((m) => ({ label: m.month, value: m.n, display: `${n(m.n)} (${t('information.stats.withinShort', { n: n(m.within) })}, ${t('information.stats.lateShort', { n: n(m.late) })})` }))} />
+        data={months.map((m) => ({ label: m.month, value: m.n, display: n(m.n) }))} />
       <Table caption={t('information.stats.byMonthTable')} head={[t('information.monthLabel'), t('information.stats.requests'), t('information.stats.within'), t('information.stats.late')]} numeric={[1, 2, 3]}
         rows={months.map((m) => [<bdi>{m.month}</bdi>, n(m.n), n(m.within), n(m.late)])} />
       <BarChart id="info-outcomes" title={t('information.stats.byOutcome')} labelHeader={t('information.outcomeLabel')} valueHeader={t('information.stats.requests')} unit="" max={maxOutcome}
-        data={stats.outcomes.map((o) => ({ label: label(o.key), value: o.n, display: n(o.n) }))} />
+        data={[...stats.outcomes].sort((a, b) => ORDER.indexOf(a.key) - ORDER.indexOf(b.key)).map((o) => ({ label: label(o.key), value: o.n, display: n(o.n) }))} />
       <BarChart id="info-grounds" title={t('information.stats.byGround')} labelHeader={t('information.ground')} valueHeader={t('information.stats.refusals')} unit="" max={maxGround}
         data={stats.grounds.map((g) => { const gr = grounds.find((x) => x.id === g.groundId); return { label: gr ? (gr.label[locale] ?? gr.label.fr ?? gr.code) : '—', value: g.n, display: n(g.n) }; })} />
       <BarChart id="info-channels" title={t('information.stats.byChannel')} labelHeader={t('information.channelLabel')} valueHeader={t('information.stats.requests')} unit="" max={maxChannel}
