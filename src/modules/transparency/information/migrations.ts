@@ -1,5 +1,35 @@
 import type { Migration } from 'kysely';
 import { communeTable, communeRef, json, ts, bool } from '../../../core/db/schema.ts';
+import { createCounterTriggers, createSummaryTable, type CounterSpec } from '../../../core/db/counters.ts';
+
+const received = "R.status <> 'unconfirmed'";
+/**
+ * The statistics' summary tables, kept by triggers on `info_requests` in the same transaction as every change
+ * (core/db/counters.ts). Measured at 100,000 requests on SQLite: the same five GROUP BYs over the table (even on a
+ * covering index) took 300 ms, which the first visit after every change paid while holding the event loop; from
+ * these tables they read a few hundred rows.
+ * - `info_stats`: per month of submission, outcome (or state while open), channel: how many, answered within the
+ *   deadline, answered late;
+ * - `info_stats_grounds`: refusals (whole or part) per legal ground;
+ * - `info_stats_days`: a histogram of working days to answer (exact medians).
+ */
+export const statsSpecs: CounterSpec[] = [
+  {
+    source: 'info_requests', target: 'info_stats',
+    keys: { commune_id: 'R.commune_id', month: 'R.created_month', k: 'COALESCE(R.outcome, R.status)', channel: 'R.channel' },
+    sums: { n: '1', within_n: 'CASE WHEN R.within_deadline = 1 THEN 1 ELSE 0 END', late_n: 'CASE WHEN R.within_deadline = 0 THEN 1 ELSE 0 END' },
+    watch: ['status', 'outcome', 'channel', 'created_month', 'within_deadline'], where: received,
+  },
+  {
+    source: 'info_requests', target: 'info_stats_grounds', keys: { commune_id: 'R.commune_id', ground_id: 'R.ground_id' }, sums: { n: '1' },
+    watch: ['status', 'outcome', 'ground_id'], where: `${received} AND R.outcome IN ('refused', 'partial') AND R.ground_id IS NOT NULL`,
+  },
+  {
+    source: 'info_requests', target: 'info_stats_days', keys: { commune_id: 'R.commune_id', days: 'R.answer_days' }, sums: { n: '1' },
+    watch: ['status', 'answer_days'], where: `${received} AND R.answer_days IS NOT NULL`,
+  },
+];
+
 
 /**
  * Indexes lead with commune_id and serve: the register (newest first, filtered by outcome, channel or month), the
@@ -77,12 +107,24 @@ export const migrations: Record<string, Migration> = {
       r = communeRef(r, 'info_requests', 'ground_id', 'info_grounds', 'restrict');
       await r.execute();
       const idx = (name: string, cols: string[]) => db.schema.createIndex(name).on('info_requests').columns(cols).execute();
-      await idx('info_requests_status_due_i', ['commune_id', 'status', 'due_on']);
-      await idx('info_requests_outcome_i', ['commune_id', 'outcome', 'id']);
-      await idx('info_requests_channel_i', ['commune_id', 'channel', 'id']);
-      await idx('info_requests_month_i', ['commune_id', 'created_month', 'id']);
+      // The queue and the late ones per month (read from the index alone).
+      await idx('info_requests_status_due_i', ['commune_id', 'status', 'due_on', 'created_month']);
+      await idx('info_requests_list_i', ['commune_id', 'id', 'status']);
+      await idx('info_requests_outcome_i', ['commune_id', 'outcome', 'id', 'status']);
+      await idx('info_requests_outcome_channel_i', ['commune_id', 'outcome', 'channel', 'id', 'status']);
+      await idx('info_requests_channel_i', ['commune_id', 'channel', 'id', 'status']);
+      await idx('info_requests_month_i', ['commune_id', 'created_month', 'id', 'status']);
       await idx('info_requests_answered_i', ['commune_id', 'answered_at']);
-      await idx('info_requests_stats_i', ['commune_id', 'status', 'created_month', 'outcome', 'channel', 'within_deadline', 'answer_days', 'ground_id']);
+      const summary = (name: string, keys: [string, 'text' | 'integer'][]) => {
+        let t: any = createSummaryTable(db, name).addColumn('commune_id', 'integer', (c) => c.notNull().references('communes.id'));
+        for (const [k, type] of keys) t = t.addColumn(k, type, (c: any) => c.notNull());
+        for (const sum of name === 'info_stats' ? ['n', 'within_n', 'late_n'] : ['n']) t = t.addColumn(sum, 'integer', (c: any) => c.notNull().defaultTo(0));
+        return t.addPrimaryKeyConstraint(`${name}_pk`, ['commune_id', ...keys.map(([k]) => k)]).execute();
+      };
+      await summary('info_stats', [['month', 'text'], ['k', 'text'], ['channel', 'text']]);
+      await summary('info_stats_grounds', [['ground_id', 'integer']]);
+      await summary('info_stats_days', [['days', 'integer']]);
+      await createCounterTriggers(db, 'info_stats_trg', statsSpecs);
 
       await communeRef(communeTable(db, 'info_events')
         .addColumn('request_id', 'integer', (c) => c.notNull())

@@ -119,23 +119,23 @@ export function usersWithRoles(db: InfoDB, communeId: number, roles: string[]) {
 // ---------- Statistics: every figure one GROUP BY over the covering index ----------
 
 export async function stats(db: InfoDB, communeId: number, today: string) {
-  const base = () => db.selectFrom('info_requests').where('commune_id', '=', communeId).where('status', '<>', 'unconfirmed');
-  const n = (eb: any) => eb.fn.countAll().as('n');
-  const [months, outcomes, channels, grounds, hist] = await Promise.all([
-    base().select(['created_month as month', n,
-      sql<number>`sum(case when within_deadline = 1 then 1 else 0 end)`.as('within'),
-      sql<number>`sum(case when within_deadline = 0 or (status = 'open' and due_on < ${today}) then 1 else 0 end)`.as('late')])
-      .groupBy('created_month').orderBy('created_month').execute(),
-    base().select([sql<string>`coalesce(outcome, status)`.as('k'), n]).groupBy(sql`coalesce(outcome, status)`).execute(),
-    base().select(['channel as k', n]).groupBy('channel').execute(),
-    base().where('outcome', 'in', ['refused', 'partial']).where('ground_id', 'is not', null).select(['ground_id', n]).groupBy('ground_id').execute(),
-    base().where('answer_days', 'is not', null).select(['answer_days as days', n]).groupBy('answer_days').orderBy('answer_days').execute(),
+  const sum = (c: string) => sql<number>`sum(${sql.ref(c)})`;
+  const [months, openLate, outcomes, channels, grounds, hist] = await Promise.all([
+    db.selectFrom('info_stats').select(['month', sum('n').as('n'), sum('within_n').as('within'), sum('late_n').as('late')]).where('commune_id', '=', communeId).groupBy('month').orderBy('month').execute(),
+    // Open past their deadline: late too (answered late ones come from the summary).
+    db.selectFrom('info_requests').select(['created_month as month', (eb) => eb.fn.countAll().as('n')]).where('commune_id', '=', communeId).where('status', '=', 'open')
+      .where('due_on', '<', today).groupBy('created_month').execute(),
+    db.selectFrom('info_stats').select(['k', sum('n').as('n')]).where('commune_id', '=', communeId).groupBy('k').execute(),
+    db.selectFrom('info_stats').select(['channel as k', sum('n').as('n')]).where('commune_id', '=', communeId).groupBy('channel').execute(),
+    db.selectFrom('info_stats_grounds').select(['ground_id', 'n']).where('commune_id', '=', communeId).where('n', '>', 0).execute(),
+    db.selectFrom('info_stats_days').select(['days', 'n']).where('commune_id', '=', communeId).where('n', '>', 0).orderBy('days').execute(),
   ]);
   const num = (x: unknown) => Number(x ?? 0);
+  const late = new Map(openLate.map((m) => [m.month, num(m.n)]));
   return {
-    months: months.map((m) => ({ month: m.month, n: num(m.n), within: num(m.within), late: num(m.late) })),
-    outcomes: outcomes.map((o) => ({ key: String(o.k), n: num(o.n) })),
-    channels: channels.map((c) => ({ key: c.k, n: num(c.n) })),
+    months: months.filter((m) => num(m.n) > 0).map((m) => ({ month: m.month, n: num(m.n), within: num(m.within), late: num(m.late) + (late.get(m.month) ?? 0) })),
+    outcomes: outcomes.filter((o) => num(o.n) > 0).map((o) => ({ key: String(o.k), n: num(o.n) })),
+    channels: channels.filter((c) => num(c.n) > 0).map((c) => ({ key: c.k, n: num(c.n) })),
     grounds: grounds.map((g) => ({ groundId: Number(g.ground_id), n: num(g.n) })),
     hist: hist.map((h) => ({ days: Number(h.days), n: num(h.n) })),
   };

@@ -42,6 +42,9 @@ export type InformationTables = {
   info_grounds: {
     id: Generated<number>; commune_id: number; code: string; article: string; label: string; active: number; sort: number;
   };
+  info_stats: { commune_id: number; month: string; k: string; channel: string; n: number; within_n: number; late_n: number };
+  info_stats_grounds: { commune_id: number; ground_id: number; n: number };
+  info_stats_days: { commune_id: number; days: number; n: number };
   info_attachments: {
     id: Generated<number>; commune_id: number; request_id: number; file_id: number; name: string;
     hidden: number; hidden_reason: string | null; created_at: string;
