@@ -46,9 +46,10 @@ export const TOKEN_RE = /^[A-Za-z0-9_-]{20,64}$/;
 export const today = (ctx: { clock: Ctx['clock'] }) => localDay(ctx.clock.now());
 
 /** The commune's holidays from a year before `from` to two years after: every clock of a file fits. */
-export function holidaysFrom(db: AnyDB, communeId: number, from: string) {
+export function holidaysFrom(ctx: { db: AnyDB; commune: Ctx['commune'] }, from: string): Promise<ReadonlySet<string>> {
   const y = Number(from.slice(0, 4));
-  return loadHolidays(db, communeId, `${y - 1}-01-01`, `${y + 2}-12-31`);
+  // Read on every page of a request: kept until the commune's data (its holidays among them) changes.
+  return versionedRead(ctx, `information|holidays|${y}`, () => loadHolidays(ctx.db, ctx.commune.id, `${y - 1}-01-01`, `${y + 2}-12-31`));
 }
 
 export function clockState(r: Pick<FullRow, 'status' | 'outcome' | 'urgent' | 'received_on' | 'due_on' | 'extended' | 'clarification_on' | 'answered_on' | 'complaint_on' | 'complaint_answered_on' | 'cdai_on' | 'cdai_decided_on'>): rules.ClockState {
@@ -116,7 +117,7 @@ export async function checkDeadline(ctx: Ctx, payload: Record<string, unknown>):
   const r = await repo.findFull(iq(ctx.db), ctx.commune.id, { reference });
   if (!r || r.status !== 'open' || !r.due_on || !r.received_on || r.due_on !== payload.due) return 'stale';
   const day = today(ctx);
-  const flag = rules.deadlineFlag(r.due_on, day, !!r.urgent, await holidaysFrom(ctx.db, ctx.commune.id, r.received_on));
+  const flag = rules.deadlineFlag(r.due_on, day, !!r.urgent, await holidaysFrom(ctx, r.received_on));
   if (flag === 'late' && !r.escalated_at) {
     return mutate(ctx, { permission: 'information.escalate', action: 'information.escalate', entity: 'info_request' }, async (trx) => {
       const at = iso(ctx.clock.now());
@@ -178,7 +179,7 @@ export async function submitRequest(ctx: Ctx, input: Record<string, unknown>, op
   const day = localDay(now);
   // Demo and synthetic requests from the web are taken as confirmed.
   const confirmed = onBehalf || signedIn || !!opts.sample;
-  const holidays = await holidaysFrom(ctx.db, ctx.commune.id, day);
+  const holidays = await holidaysFrom(ctx, day);
   const dueOn = confirmed ? rules.answerDue(day, d.urgent, holidays) : null;
   const token = randomToken(24);
   const actorId = ctx.actor?.userId || null;
@@ -253,7 +254,7 @@ export async function confirmRequest(ctx: Ctx, token: string): Promise<string> {
   const { r } = await loadByKey(ctx, { token }, 'information.file_for');
   if (r.status !== 'unconfirmed') return r.reference;
   const day = today(ctx);
-  const holidays = await holidaysFrom(ctx.db, ctx.commune.id, day);
+  const holidays = await holidaysFrom(ctx, day);
   const due = rules.answerDue(day, !!r.urgent, holidays);
   return mutate(ctx, { permission: null, action: 'information.confirm', entity: 'info_request' }, async (trx) => {
     const db = iq(trx);
@@ -286,7 +287,7 @@ export async function extend(ctx: Ctx, reference: string, input: unknown): Promi
   const { reason } = parse(reasonSchema('reason'), input) as { reason: string };
   if (r.status !== 'open' || !r.due_on || !r.received_on) throw new RuleError('information.errors.notOpen');
   if (r.extended) throw new RuleError('information.errors.alreadyExtended');
-  const holidays = await holidaysFrom(ctx.db, ctx.commune.id, r.received_on);
+  const holidays = await holidaysFrom(ctx, r.received_on);
   const due = rules.extendedDue(r.due_on, !!r.urgent, holidays);
   await mutate(ctx, { permission: 'information.handle', action: 'information.extend', entity: 'info_request' }, async (trx) => {
     const db = iq(trx);
@@ -318,7 +319,7 @@ export async function replyClarification(ctx: Ctx, key: Key, input: unknown): Pr
   const { reply } = parse(reasonSchema('reply', MAX_QUESTION), input) as { reply: string };
   if (r.status !== 'clarification' || !r.clarification_on || !r.due_on || !r.received_on) throw new RuleError('information.errors.noClarification');
   const day = today(ctx);
-  const holidays = await holidaysFrom(ctx.db, ctx.commune.id, r.received_on);
+  const holidays = await holidaysFrom(ctx, r.received_on);
   const due = rules.resumedDue(r.due_on, r.clarification_on, day, holidays);
   const paused = r.paused_days + rules.pausedDays(r.clarification_on, day, holidays);
   return mutate(ctx, { permission: byRequester ? null : 'information.file_for', action: 'information.clarified', entity: 'info_request' }, async (trx) => {
@@ -373,7 +374,7 @@ export async function answer(ctx: Ctx, reference: string, input: unknown, upload
   if (r.status !== 'open' && r.status !== 'clarification') throw new RuleError('information.errors.notOpen');
   const files = prepareFiles(uploads);
   const day = today(ctx);
-  const holidays = await holidaysFrom(ctx.db, ctx.commune.id, r.received_on ?? day);
+  const holidays = await holidaysFrom(ctx, r.received_on ?? day);
   const paused = r.paused_days + (r.status === 'clarification' && r.clarification_on ? rules.pausedDays(r.clarification_on, day, holidays) : 0);
   const days = rules.answerDays(r.received_on ?? day, day, paused, holidays);
   const within = r.due_on ? (day <= r.due_on ? 1 : 0) : null;
@@ -418,7 +419,7 @@ export async function complain(ctx: Ctx, key: Key, input: unknown): Promise<stri
   const { r, byRequester } = await loadByKey(ctx, key, 'information.file_for');
   const { complaint } = parse(reasonSchema('complaint', MAX_QUESTION), input) as { complaint: string };
   const day = today(ctx);
-  const holidays = await holidaysFrom(ctx.db, ctx.commune.id, r.received_on ?? day);
+  const holidays = await holidaysFrom(ctx, r.received_on ?? day);
   if (r.complaint_on) throw new RuleError('information.errors.alreadyComplained');
   if (!rules.mayComplain(clockState(r), day, holidays)) throw new RuleError('information.errors.cannotComplain');
   return mutate(ctx, { permission: byRequester ? null : 'information.file_for', action: 'information.complain', entity: 'info_request' }, async (trx) => {
@@ -453,7 +454,7 @@ export async function answerComplaint(ctx: Ctx, reference: string, input: unknow
 export async function referToCdai(ctx: Ctx, key: Key): Promise<string> {
   const { r, byRequester } = await loadByKey(ctx, key, 'information.file_for');
   const day = today(ctx);
-  const holidays = await holidaysFrom(ctx.db, ctx.commune.id, r.received_on ?? day);
+  const holidays = await holidaysFrom(ctx, r.received_on ?? day);
   if (r.cdai_on) throw new RuleError('information.errors.alreadyCdai');
   if (!rules.mayGoToCdai(clockState(r), day, holidays)) throw new RuleError('information.errors.cannotCdai');
   return mutate(ctx, { permission: byRequester ? null : 'information.file_for', action: 'information.cdai', entity: 'info_request' }, async (trx) => {
@@ -585,7 +586,7 @@ export async function publicRequest(ctx: Ctx, reference: string) {
   if (!r) throw new NotFoundError();
   const day = today(ctx);
   const [events, attachments, grounds, holidays] = await Promise.all([
-    repo.eventsOf(db, ctx.commune.id, r.id, true), repo.attachmentsOf(db, ctx.commune.id, r.id), listGrounds(ctx), holidaysFrom(ctx.db, ctx.commune.id, r.received_on ?? day),
+    repo.eventsOf(db, ctx.commune.id, r.id, true), repo.attachmentsOf(db, ctx.commune.id, r.id), listGrounds(ctx), holidaysFrom(ctx, r.received_on ?? day),
   ]);
   return {
     r,
@@ -616,7 +617,7 @@ async function fileView(ctx: Ctx, r: FullRow, staff: boolean) {
   const db = iq(ctx.db);
   const day = today(ctx);
   const [events, attachments, grounds, holidays] = await Promise.all([
-    repo.eventsOf(db, ctx.commune.id, r.id, false), repo.attachmentsOf(db, ctx.commune.id, r.id), listGrounds(ctx), holidaysFrom(ctx.db, ctx.commune.id, r.received_on ?? day),
+    repo.eventsOf(db, ctx.commune.id, r.id, false), repo.attachmentsOf(db, ctx.commune.id, r.id), listGrounds(ctx), holidaysFrom(ctx, r.received_on ?? day),
   ]);
   const state = clockState(r);
   const ownKinds = new Set(['clarification_reply', 'complaint_text']);
