@@ -16,11 +16,17 @@ function UserText({ text }: { text: string | null | undefined }) {
   if (!text) return null;
   return <div dir="auto" class="user-text">{text.split(/\r?\n/).map((line, i) => <>{i > 0 && <br />}{line}</>)}</div>;
 }
-/** A form's field messages (its refusal by a rule shows once, at the top of the page: the form may be gone). */
-const only = (f?: FormState): FormState => (f ? { ...f, formError: undefined } : { values: {}, errors: {} });
+/** The messages of a refused action show once, at the top of the page (its form may be gone), each field's also beside it. */
 function Refusal({ forms }: { forms: FileForms }) {
-  const refused = Object.values(forms).find((f) => f?.formError);
-  return refused ? <ErrorSummary form={{ values: {}, errors: {}, formError: refused.formError }} labels={{}} /> : null;
+  const { t } = useView();
+  const refused = Object.values(forms).find((f) => f && (f.formError || Object.keys(f.errors).length));
+  const labels: Record<string, string> = {
+    reason: t('information.hideReason'), question: t('information.clarifyLabel'), reply: t('information.replyLabel'), complaint: t('information.complaintLabel'),
+    outcome: t('information.outcomeLabel'), decision: t('information.decisionText'), message: t('information.message'), ground: t('information.ground'),
+    motivation: t('information.motivation'), holder_body: t('information.holderBody'), document_url: t('information.documentLink'), files: t('information.files'),
+    public_answer: t('information.publicAnswer'),
+  };
+  return refused ? <ErrorSummary form={refused} labels={labels} /> : null;
 }
 const excerpt = (s: string, max = 140) => { const one = s.replace(/\s+/g, ' ').trim(); return one.length > max ? `${one.slice(0, max - 1)}…` : one; };
 
@@ -290,7 +296,6 @@ export function TrackPage({ d, base, forms }: { d: FileView; base: string; forms
       <p class="lead">{t('information.trackIntro')}</p>
       {d.may.confirm && (
         <Form action={act('confirm')}>
-          <ErrorSummary form={only(forms.confirm)} labels={{}} />
           <p>{t('information.confirmAsk')}</p>
           <div class="actions"><Button>{t('information.confirmButton')}</Button></div>
         </Form>
@@ -306,7 +311,6 @@ export function TrackPage({ d, base, forms }: { d: FileView; base: string; forms
           <h2 id="reply-title">{t('information.clarificationAsked')}</h2>
           <UserText text={r.clarification_question} />
           <Form action={act('reply')}>
-            <ErrorSummary form={only(forms.reply)} labels={{ reply: t('information.replyLabel') }} />
             <TextArea name="reply" label={t('information.replyLabel')} form={forms.reply} required rows={5} />
             <div class="actions"><Button>{t('information.replyButton')}</Button></div>
           </Form>
@@ -319,7 +323,6 @@ export function TrackPage({ d, base, forms }: { d: FileView; base: string; forms
           <h2 id="complain-title">{t('information.complainTitle')}</h2>
           <p>{t('information.complainIntro', { date: formatDate(locale, d.steps.find((s) => s.step === 'complaint_window')?.due ?? d.today) })}</p>
           <Form action={act('complain')}>
-            <ErrorSummary form={only(forms.complain)} labels={{ complaint: t('information.complaintLabel') }} />
             <TextArea name="complaint" label={t('information.complaintLabel')} form={forms.complain} required rows={5} />
             <div class="actions"><Button>{t('information.complainButton')}</Button></div>
           </Form>
@@ -330,7 +333,6 @@ export function TrackPage({ d, base, forms }: { d: FileView; base: string; forms
           <h2 id="cdai-title">{t('information.cdaiTitle')}</h2>
           <p>{t('information.cdaiIntro')}</p>
           <Form action={act('cdai')}>
-            <ErrorSummary form={only(forms.cdai)} labels={{}} />
             <div class="actions"><Button kind="secondary">{t('information.cdaiButton')}</Button></div>
           </Form>
         </section>
@@ -339,7 +341,6 @@ export function TrackPage({ d, base, forms }: { d: FileView; base: string; forms
       <Timeline events={d.events} />
       {d.may.withdraw && (
         <Form action={act('withdraw')}>
-          <ErrorSummary form={only(forms.withdraw)} labels={{}} />
           <div class="actions"><Button kind="danger">{t('information.withdrawButton')}</Button></div>
         </Form>
       )}
@@ -469,7 +470,6 @@ function ReasonForm({ action, name, label, button, form, kind = 'secondary', row
   const view = useView();
   return (
     <Form action={href(view, action)}>
-      <ErrorSummary form={only(form)} labels={{ [name]: label }} />
       <TextArea name={name} label={label} hint={hint} form={form} required rows={rows} />
       <div class="actions"><Button kind={kind}>{button}</Button></div>
     </Form>
@@ -482,7 +482,6 @@ function RedressDecisionForm({ action, form, button, idPrefix }: { action: strin
   void idPrefix;
   return (
     <Form action={href(view, action)}>
-      <ErrorSummary form={only(form)} labels={{ outcome: t('information.redressOutcome'), decision: t('information.decisionText') }} />
       <Choices name="outcome" label={t('information.redressOutcome')} form={form} required options={REDRESS_OUTCOMES.map((o) => ({ value: o, label: t(`information.redress.${o}`) }))} />
       <TextArea name="decision" label={t('information.decisionText')} form={form} required rows={4} />
       <div class="actions"><Button>{button}</Button></div>
@@ -526,7 +525,6 @@ export function StaffFilePage({ d, forms }: { d: FileView; forms: FileForms }) {
         <section aria-labelledby="answer-form-title">
           <h2 id="answer-form-title">{t('information.answerFormTitle')}</h2>
           <Form action={href(view, `${base}/answer`)} enctype="multipart/form-data">
-            <ErrorSummary form={only(answerForm)} labels={{ outcome: t('information.outcomeLabel'), message: t('information.message'), ground: t('information.ground'), motivation: t('information.motivation'), holder_body: t('information.holderBody'), document_url: t('information.documentLink'), files: t('information.files') }} />
             <Choices name="outcome" label={t('information.outcomeLabel')} form={answerForm} required options={ANSWER_OUTCOMES.map((o) => ({ value: o, label: t(`information.outcome.${o}`) }))} />
             <TextArea name="message" label={t('information.message')} hint={t('information.messageHint')} form={answerForm} rows={6} />
             <Field name="document_url" label={t('information.documentLink')} hint={t('information.documentHint')} form={answerForm} dir="ltr" maxlength={500} />
@@ -557,7 +555,7 @@ export function StaffFilePage({ d, forms }: { d: FileView; forms: FileForms }) {
         <h3>{t('information.complaintLabel')}</h3><UserText text={r.complaint_text} />
         <RedressDecisionForm action={`${base}/complaint-answer`} form={forms.complaintAnswer} button={t('information.saveButton')} idPrefix="ca" /></section>}
       {d.may.cdai && d.may.fileFor && <section aria-labelledby="cdai-title"><h2 id="cdai-title">{t('information.cdaiTitle')}</h2>
-        <Form action={href(view, `${base}/cdai`)}><ErrorSummary form={only(forms.cdai)} labels={{}} /><div class="actions"><Button kind="secondary">{t('information.cdaiCounterButton')}</Button></div></Form></section>}
+        <Form action={href(view, `${base}/cdai`)}><div class="actions"><Button kind="secondary">{t('information.cdaiCounterButton')}</Button></div></Form></section>}
       {r.cdai_on && !r.cdai_decided_on && d.may.handle && <section aria-labelledby="cdai-decision-title"><h2 id="cdai-decision-title">{t('information.cdaiDecisionTitle')}</h2>
         <RedressDecisionForm action={`${base}/cdai-decision`} form={forms.cdaiDecision} button={t('information.saveButton')} idPrefix="cd" /></section>}
       <Redress r={r} />
@@ -565,7 +563,6 @@ export function StaffFilePage({ d, forms }: { d: FileView; forms: FileForms }) {
         <section aria-labelledby="redact-title">
           <h2 id="redact-title">{t('information.redactTitle')}</h2>
           <Form action={href(view, `${base}/redact`)}>
-            <ErrorSummary form={only(forms.redact)} labels={{ public_answer: t('information.publicAnswer'), reason: t('information.redactionReason') }} />
             <TextArea name="public_answer" label={t('information.publicAnswer')} hint={t('information.publicAnswerHint')} form={forms.redact ?? { values: { public_answer: r.public_answer ?? r.answer_text }, errors: {} }} required rows={6} />
             <TextArea name="reason" label={t('information.redactionReason')} form={forms.redact ?? { values: { reason: r.redaction_reason ?? '' }, errors: {} }} required rows={2} />
             <div class="actions"><Button kind="secondary">{t('information.redactButton')}</Button></div>
@@ -575,7 +572,6 @@ export function StaffFilePage({ d, forms }: { d: FileView; forms: FileForms }) {
       {d.may.handle && d.attachments.some((a) => !a.hidden) && (
         <section aria-labelledby="hide-files-title">
           <h2 id="hide-files-title">{t('information.hideFilesTitle')}</h2>
-          {forms.hideAttachment && <ErrorSummary form={only(forms.hideAttachment)} labels={{ reason: t('information.hideReason') }} />}
           {d.attachments.filter((a) => !a.hidden).map((a) => (
             <Form action={href(view, `${base}/attachments/${a.id}/hide`)}>
               <div class="field">
@@ -591,13 +587,12 @@ export function StaffFilePage({ d, forms }: { d: FileView; forms: FileForms }) {
         <section aria-labelledby="hide-title">
           <h2 id="hide-title">{r.hidden ? t('information.showTitle') : t('information.hideTitle')}</h2>
           {r.hidden
-            ? <Form action={href(view, `${base}/show`)}><ErrorSummary form={only(forms.hide)} labels={{}} /><div class="actions"><Button kind="secondary">{t('information.showButton')}</Button></div></Form>
+            ? <Form action={href(view, `${base}/show`)}><div class="actions"><Button kind="secondary">{t('information.showButton')}</Button></div></Form>
             : <ReasonForm action={`${base}/hide`} name="reason" label={t('information.hideReason')} hint={t('information.hideHint')} button={t('information.hideButton')} form={forms.hide} kind="danger" />}
         </section>
       )}
       {d.may.withdraw && d.may.fileFor && (
         <Form action={href(view, `${base}/withdraw`)}>
-          <ErrorSummary form={only(forms.withdraw)} labels={{}} />
           <div class="actions"><Button kind="danger">{t('information.withdrawCounterButton')}</Button></div>
         </Form>
       )}
