@@ -392,3 +392,16 @@ test('the demo has sample requests in every state, all marked sample, none with 
   has((r) => r.public_answer, 'redacted');
   assert.ok(rows.every((r: any) => r.requester_email === null));
 });
+
+test('an answer linking a published document of the register: checked, stored as that document’s page', async () => {
+  const officer = await signedIn('information_officer');
+  const mk = () => svc.submitRequest(officer.ctx, { channel: 'counter', question: 'Le compte administratif de l’an dernier.', answer_form: 'on_site', name: 'D' }, { channel: 'counter' });
+  const doc = await db().selectFrom('documents').select('ref').where('commune_id', '=', t.commune.id).where('status', '=', 'published').where('embargo_until', 'is', null).orderBy('id').executeTakeFirst();
+  assert.ok(doc, 'the demo publishes documents');
+  const a = await mk();
+  await assert.rejects(svc.answer(officer.ctx, a.reference, { outcome: 'given', document_url: 'DOC-1999-999999' }), ValidationError);
+  await svc.answer(officer.ctx, a.reference, { outcome: 'given', document_url: doc!.ref });
+  assert.equal((await rowOf(a.reference)).document_url, `/documents/${doc!.ref}`);
+  const page = await new Client(t.url).get(`/fr/information/${a.reference}`);
+  assert.ok(page.text.includes(`href="/fr/documents/${doc!.ref}"`));
+});

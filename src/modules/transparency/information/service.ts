@@ -17,6 +17,8 @@ import * as rules from './rules.ts';
 import { indexInformation } from './search.ts';
 import { CHANNELS, FORMS, ANSWER_OUTCOMES, REDRESS_OUTCOMES, type Channel } from './schema.ts';
 import groundsReference from './grounds.json' with { type: 'json' };
+import { publishedDocument } from '../documents/api.ts';
+import { getPublicDocument } from '../documents/service.ts';
 
 export const MAX_QUESTION = 4000;
 export const MAX_ANSWER = 20_000;
@@ -333,7 +335,7 @@ export async function replyClarification(ctx: Ctx, key: Key, input: unknown): Pr
   });
 }
 
-const URL_RE = /^(https?:\/\/[^\s<>"]{3,500}|\/[^\s<>"]{1,500})$/;
+const URL_RE = /^(https?:\/\/[^\s<>"]{3,500}|\/[^\s<>"]{1,500}|[A-Z]{2,5}-\d{4}-\d{3,})$/;
 
 export const answerSchema = z.object({
   outcome: choice(ANSWER_OUTCOMES),
@@ -370,6 +372,14 @@ export async function answer(ctx: Ctx, reference: string, input: unknown, upload
       if (!d.motivation) errors.motivation = { key: 'errors.required' };
     }
   }
+  // A link to a document of the commune's publication register (`/documents/DOC-2026-000012` or its reference) must
+  // name a published one; it is stored as that document's own public path.
+  let documentUrl = d?.document_url ?? '';
+  const docRef = /^(?:\/documents\/)?([A-Z]{2,5}-\d{4}-\d{3,})$/.exec(documentUrl)?.[1];
+  if (d && docRef) {
+    const found = await getPublicDocument(ctx, docRef).then((x) => publishedDocument(ctx, x.doc.id)).catch(() => undefined);
+    if (!found) errors.document_url = { key: 'information.errors.document' }; else documentUrl = found.path;
+  }
   if (Object.keys(errors).length || !d) throw new ValidationError(errors);
   if (r.status !== 'open' && r.status !== 'clarification') throw new RuleError('information.errors.notOpen');
   const files = prepareFiles(uploads);
@@ -383,7 +393,7 @@ export async function answer(ctx: Ctx, reference: string, input: unknown, upload
     const at = iso(ctx.clock.now());
     await update(db, ctx, r.id, {
       status: 'closed', outcome: d.outcome, answered_at: at, answered_on: day, answer_days: days, within_deadline: within, paused_days: paused, clarification_on: null,
-      answer_text: d.message || null, document_url: d.document_url || null, ground_id: groundId, motivation: groundId ? d.motivation : null,
+      answer_text: d.message || null, document_url: documentUrl || null, ground_id: groundId, motivation: groundId ? d.motivation : null,
       holder_body: d.outcome === 'not_held' ? d.holder_body || null : null,
     });
     for (const f of files) {
