@@ -157,7 +157,16 @@ async function exportRun(store: BenchStore, t: Awaited<ReturnType<typeof targets
 
 // ---------- The run ----------
 
+/** The access-to-information register (issue 14) has a data set of its own: bench/information.ts, run after the rest. */
+async function informationBench(): Promise<number> {
+  const { spawnSync } = await import('node:child_process');
+  const args = ['--import', 'tsx', path.join(ROOT, 'bench', 'information.ts'), '--duration', String(RUN.duration), '--warmup', String(RUN.warmup), '--connections', String(RUN.connections)];
+  if (o['page-cache'] !== undefined) args.push('--page-cache', String(o['page-cache']));
+  return spawnSync(process.execPath, args, { stdio: 'inherit', env: process.env }).status ?? 1;
+}
+
 async function main() {
+  if (ONLY && ONLY.every((p) => p.startsWith('information'))) { process.exitCode = await informationBench(); return; }
   const store = benchStore({ data: o.data, prefix: 'commune-bench' });
   const m0 = machine();
   console.log(`Commune Ouverte benchmark: ${int(SPEC.requests)} requests in ${SPEC.communes} communes (seed ${SPEC.seed}), ${describeStore(store)}`);
@@ -302,6 +311,7 @@ async function main() {
   } finally {
     await store.cleanup();
   }
+  if (wanted('information')) exitCode = (await informationBench()) || exitCode;
   process.exitCode = exitCode;
 }
 

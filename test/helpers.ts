@@ -170,7 +170,7 @@ export function textOf(html: string): string {
 export const ROLE_SPECS: { role: string; institution?: string }[] = [
   { role: 'citizen' }, { role: 'counter_agent' }, { role: 'department_staff', institution: 'travaux' },
   { role: 'operator_staff', institution: 'operateur-proprete' }, { role: 'ogp_team' }, { role: 'steering_member' },
-  { role: 'monitor' }, { role: 'moderator' }, { role: 'mediator' }, { role: 'admin' },
+  { role: 'monitor' }, { role: 'moderator' }, { role: 'mediator' }, { role: 'information_officer' }, { role: 'admin' },
 ];
 
 /** One signed-in client per role (created once per test app). */

@@ -9,8 +9,9 @@ import { commentsModule } from './comments/index.ts';
 import { monitoring } from './monitoring/index.ts';
 import { requests } from './requests/index.ts';
 import { transparency } from './transparency/index.ts';
+import { information } from './transparency/information/index.ts';
 
 /** Every module of the platform, in the order their demo data loads. */
 export const modules: ModuleManifest[] = [];
-modules.push(siteModule(() => modules), accounts, adminModule(() => modules), governance, accountability, commentsModule(() => modules), monitoring, requests, transparency);
+modules.push(siteModule(() => modules), accounts, adminModule(() => modules), governance, accountability, commentsModule(() => modules), monitoring, requests, information, transparency);
 useModules(modules);

@@ -8,6 +8,8 @@ export const ROLES = [
   'monitor',
   'moderator',
   'mediator',
+  // The designated officer for access-to-information requests (Law 31-13).
+  'information_officer',
   'admin',
 ] as const;
 export type Role = (typeof ROLES)[number];
