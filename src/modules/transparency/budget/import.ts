@@ -161,6 +161,8 @@ export function validateRows(rows: { line: number; cells: string[] }[], nomencla
     }
   }
   if (lines === 0) return { issues: [{ line: null, key: 'budget.import.errors.empty' }], parsed: null };
+  // Balance is judged on a file whose lines are all valid (totals of a partial reading would mislead).
+  if (issues.length) return { issues, parsed: null };
   // A budget is voted balanced: in each part, receipts equal expenditure (the operating surplus is carried to
   // the equipment part as a line of both). Checked for the initial and the amended budget.
   for (const { year, phase } of scopes.values()) {

@@ -89,7 +89,7 @@ export function YearPage({ ov, glossary, pdf, print }: { ov: Overview; glossary:
         <h2 id="b-sources">{t('budget.sourcesTitle')}</h2>
         <Explanation info={info} k="sources" />
         <BarChart id="chart-sources" title={t('budget.sourcesChart', { year })} max={totalReceipts || 1} labelHeader={t('budget.source')} valueHeader={t('budget.votedAmount')}
-          data={ov.sources.map((s) => ({ label: t(`budget.sources.${s.source}`), value: voted(s.sums), display: `${millions(locale, t, voted(s.sums))} (${percent(locale, totalReceipts ? ((voted(s.sums) ?? 0) / totalReceipts) * 100 : null)})` }))} />
+          data={ov.sources.map((s) => ({ label: `${t(`budget.sources.${s.source}`)} (${percent(locale, totalReceipts ? Math.round(((voted(s.sums) ?? 0) / totalReceipts) * 100) : null)})`, value: voted(s.sums), display: millions(locale, t, voted(s.sums)) }))} />
         <Words slugs={['own-taxes', 'vat-share', 'transfers', 'loans']} glossary={g} />
       </section>
 
