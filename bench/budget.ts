@@ -21,7 +21,7 @@ import { insertMany, analyzeTables } from '../src/core/db/bulk.ts';
 import { Tenancy } from '../src/core/tenancy/index.ts';
 import { systemCtx } from '../src/platform.ts';
 import { clearVersionedReads } from '../src/core/service.ts';
-import { bdb } from '../src/modules/transparency/budget/repo.ts';
+import { bdb, refreshTotals } from '../src/modules/transparency/budget/repo.ts';
 import * as budget from '../src/modules/transparency/budget/service.ts';
 import { PHASES } from '../src/modules/transparency/budget/schema.ts';
 import { benchStore, describeStore, describeMachine, startServer, measure, ms, int } from './lib.ts';
@@ -76,6 +76,7 @@ async function build(env: NodeJS.ProcessEnv): Promise<{ rows: number; ms: number
         await insertMany(trx, 'budget_amounts', ['commune_id', 'year', 'line_code', 'phase', 'amount'], a);
         rows += a.length;
       }
+      await refreshTotals(trx, c, YEARS);
       rows += nom.length + map.length;
     });
     await analyzeTables(database.db, ['budget_nomenclature', 'budget_amounts', 'budget_line_map']);

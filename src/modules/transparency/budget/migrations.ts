@@ -86,4 +86,17 @@ export const migrations: Record<string, Migration> = {
       await i.execute();
     },
   },
+  '2026-12-06-2001-budget-totals': {
+    async up(db) {
+      // Year totals by direction and phase (internal transfers left out), refreshed by each import: the
+      // year-on-year chart reads a few dozen rows instead of every amount of every year.
+      await communeTable(db, 'budget_totals')
+        .addColumn('year', 'integer', (c) => c.notNull())
+        .addColumn('direction', 'text', (c) => c.notNull())
+        .addColumn('phase', 'text', (c) => c.notNull())
+        .addColumn('amount', 'bigint', (c) => c.notNull())
+        .addUniqueConstraint('budget_totals_u', ['commune_id', 'year', 'direction', 'phase'])
+        .execute();
+    },
+  },
 };

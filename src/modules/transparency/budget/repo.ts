@@ -84,6 +84,7 @@ export async function replaceAmounts(trx: AnyDB, communeId: number, scopes: { ye
     rows.push([communeId, Number(year), code, phase, amount]);
   }
   await insertMany(trx, 'budget_amounts', ['commune_id', 'year', 'line_code', 'phase', 'amount'], rows);
+  await refreshTotals(trx, communeId, [...new Set(scopes.map((s) => s.year))]);
 }
 
 export async function ensureYears(trx: AnyDB, communeId: number, years: number[], sample = false): Promise<void> {
@@ -99,12 +100,30 @@ export function updateYear(db: BudgetDB, communeId: number, year: number, v: { p
 
 // ---------- Roll-ups (SQL aggregates) ----------
 
-/** Totals per year, direction and phase: the year-on-year chart and the list of years. */
-export function totalsByYear(db: BudgetDB, communeId: number) {
-  return external(joinLine(db.selectFrom('budget_amounts as a'))
-    ).select((eb: EB) => ['a.year', 'n.direction', ...pivot(eb)])
-    .where('a.commune_id', '=', communeId)
-    .groupBy(['a.year', 'n.direction']).orderBy('a.year').execute() as Promise<({ year: number; direction: string } & PhaseSums)[]>;
+/** Totals per year, direction and phase (the summary table kept by imports): the year-on-year chart and the list of years. */
+export async function totalsByYear(db: BudgetDB, communeId: number): Promise<({ year: number; direction: string } & PhaseSums)[]> {
+  const rows = await db.selectFrom('budget_totals').select(['year', 'direction', 'phase', 'amount']).where('commune_id', '=', communeId).orderBy('year').execute();
+  const out = new Map<string, { year: number; direction: string } & PhaseSums>();
+  for (const r of rows) {
+    const k = `${r.year}|${r.direction}`;
+    const o = out.get(k) ?? { year: r.year, direction: r.direction, forecast: null, amended: null, committed: null, executed: null };
+    o[r.phase as Phase] = Number(r.amount);
+    out.set(k, o);
+  }
+  return [...out.values()];
+}
+
+/** Recomputes the summary of these years from their amounts (one aggregate), in the caller's transaction. */
+export async function refreshTotals(trx: AnyDB, communeId: number, years: number[]): Promise<void> {
+  const db = bdb(trx);
+  if (!years.length) return;
+  await db.deleteFrom('budget_totals').where('commune_id', '=', communeId).where('year', 'in', years).execute();
+  await db.insertInto('budget_totals').columns(['commune_id', 'year', 'direction', 'phase', 'amount']).expression(
+    external(joinLine(db.selectFrom('budget_amounts as a')))
+      .select((eb: EB) => [eb.cast(eb.val(communeId), 'integer').as('commune_id'), 'a.year', 'n.direction', 'a.phase', eb.fn.sum('a.amount').as('amount')])
+      .where('a.commune_id', '=', communeId).where('a.year', 'in', years)
+      .groupBy(['a.year', 'n.direction', 'a.phase']),
+  ).execute();
 }
 
 /** A year's totals per part and direction. */

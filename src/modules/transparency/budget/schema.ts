@@ -16,6 +16,9 @@ export type BudgetTables = {
   budget_amounts: {
     id: Generated<number>; commune_id: number; year: number; line_code: string; phase: string; amount: number;
   };
+  budget_totals: {
+    id: Generated<number>; commune_id: number; year: number; direction: string; phase: string; amount: number;
+  };
   budget_functions: {
     id: Generated<number>; commune_id: number; slug: string; label: string; description: string; sort: number; sample: number;
   };
