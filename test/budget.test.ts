@@ -185,6 +185,11 @@ describe('import through the staff page', () => {
     assert.equal(applied.status, 303);
     assert.equal(await count('budget_amounts', ['year', '2027'] as any), 3);
     assert.equal(await count('audit_log', ['action', 'budget.import'] as any), audits + 1);
+    // The file is kept as a (draft) document of the transparency module.
+    const imp = await db().selectFrom('budget_imports').select('document_id').where('commune_id', '=', cid()).where('id', '=', Number(path.split('/').pop())).executeTakeFirstOrThrow();
+    assert.ok(imp.document_id, 'a document is stored');
+    const doc = await (db() as any).selectFrom('documents').select(['kind', 'year']).where('commune_id', '=', cid()).where('id', '=', imp.document_id).executeTakeFirstOrThrow();
+    assert.deepEqual([doc.kind, doc.year], ['budget', 2027]);
     const y = await svc.overview(await t.ctx(), 2027);
     assert.equal(y.receipts.forecast, 100000);
     assert.equal(y.receipts.executed, 90000);

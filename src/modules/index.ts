@@ -8,9 +8,10 @@ import { accountability } from './accountability/index.ts';
 import { commentsModule } from './comments/index.ts';
 import { monitoring } from './monitoring/index.ts';
 import { requests } from './requests/index.ts';
+import { transparency } from './transparency/index.ts';
 import { budget } from './transparency/budget/index.ts';
 
 /** Every module of the platform, in the order their demo data loads. */
 export const modules: ModuleManifest[] = [];
-modules.push(siteModule(() => modules), accounts, adminModule(() => modules), governance, accountability, commentsModule(() => modules), monitoring, requests, budget);
+modules.push(siteModule(() => modules), accounts, adminModule(() => modules), governance, accountability, commentsModule(() => modules), monitoring, requests, transparency, budget);
 useModules(modules);

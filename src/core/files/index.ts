@@ -80,8 +80,12 @@ export function checkFile(upload: Upload, opts: CheckOptions): PreparedFile {
   return { data: upload.data, kind, name: cleanFilename(upload.filename) };
 }
 
-/** Writes the bytes content-addressed under DATA_DIR and records the file, inside the caller's transaction. */
-export async function writeFile(trx: AnyDB, dataDir: string, communeId: number, f: PreparedFile, userId: number | null): Promise<StoredFile> {
+/**
+ * Writes the bytes content-addressed under DATA_DIR (once: the same content is stored once), before the
+ * transaction that records them (`recordFile`); returns their hash. A file whose transaction rolls back stays
+ * on disk unreferenced, which is harmless: the same content written again finds it there.
+ */
+export function storeBytes(dataDir: string, communeId: number, f: PreparedFile): string {
   const sha256 = createHash('sha256').update(f.data).digest('hex');
   const file = storagePath(dataDir, communeId, sha256, f.kind);
   if (!fs.existsSync(file)) {
@@ -90,10 +94,20 @@ export async function writeFile(trx: AnyDB, dataDir: string, communeId: number, 
     fs.writeFileSync(tmp, f.data, { flush: true });
     fs.renameSync(tmp, file);
   }
+  return sha256;
+}
+
+/** Records stored bytes (`storeBytes`) as a file of the commune, inside the caller's transaction. */
+export async function recordFile(trx: AnyDB, communeId: number, f: PreparedFile, sha256: string, userId: number | null, at: Date = new Date()): Promise<StoredFile> {
   const { id } = await trx.insertInto('files').values({
-    commune_id: communeId, sha256, kind: f.kind, mime: MIME[f.kind], size: f.data.length, original_name: f.name, created_at: iso(), created_by: userId,
+    commune_id: communeId, sha256, kind: f.kind, mime: MIME[f.kind], size: f.data.length, original_name: f.name, created_at: iso(at), created_by: userId,
   }).returning('id').executeTakeFirstOrThrow();
   return { id, sha256, mime: MIME[f.kind], size: f.data.length, originalName: f.name };
+}
+
+/** Writes the bytes content-addressed under DATA_DIR and records the file, inside the caller's transaction. */
+export async function writeFile(trx: AnyDB, dataDir: string, communeId: number, f: PreparedFile, userId: number | null): Promise<StoredFile> {
+  return recordFile(trx, communeId, f, storeBytes(dataDir, communeId, f), userId);
 }
 
 export function storagePath(dataDir: string, communeId: number, sha256: string, kind: string): string {

@@ -175,7 +175,7 @@ export async function seedBudget(ctx: Ctx): Promise<void> {
     }
   }
   const id = await prepareImport(ctx, { filename: 'budget-demo-2024-2026.csv', mimetype: 'text/csv', data: Buffer.from(demoCsv(), 'utf8'), truncated: false });
-  await applyImport(ctx, id);
+  await applyImport(ctx, id, true);
   await mutate(ctx, { permission: 'budget.manage', action: 'budget.demoMarked', entity: 'budget_year' }, async (trx) => {
     await bdb(trx).updateTable('budget_years').set({ sample: 1 }).where('commune_id', '=', ctx.commune.id).where('year', 'in', DEMO_YEARS).execute();
     return { result: undefined };

@@ -1,4 +1,4 @@
-import { csvLine, BOM } from '../../accountability/csv.ts';
+import { csvLine, BOM } from '../../../core/csv.ts';
 import { publicOrigin } from '../../../core/http/origin.ts';
 import { tr } from '../../../core/i18n/index.ts';
 import type { Ctx } from '../../../core/service.ts';

@@ -81,7 +81,8 @@ export const migrations: Record<string, Migration> = {
         .addColumn('summary', json, (c) => c.notNull().defaultTo('{}'))
         .addColumn('created_at', ts, (c) => c.notNull())
         .addColumn('created_by', 'integer')
-        .addColumn('applied_at', ts);
+        .addColumn('applied_at', ts)
+        .addColumn('document_id', 'integer'); // the file kept as a document of the transparency module
       i = communeRef(i, 'budget_imports', 'file_id', 'files', 'restrict');
       await i.execute();
     },

@@ -33,7 +33,7 @@ export type BudgetTables = {
   };
   budget_imports: {
     id: Generated<number>; commune_id: number; status: string; file_id: number; filename: string; summary: string;
-    created_at: string; created_by: number | null; applied_at: string | null;
+    created_at: string; created_by: number | null; applied_at: string | null; document_id: number | null;
   };
 };
 

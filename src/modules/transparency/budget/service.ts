@@ -12,6 +12,7 @@ import {
 } from './schema.ts';
 import { csvRows, xlsxRows, validateRows, type ImportIssue, type NomenclatureEntry } from './import.ts';
 import * as repo from './repo.ts';
+import { storeDocument } from '../documents/api.ts';
 import { bdb, type PhaseSums } from './repo.ts';
 
 export const MANAGE = 'budget.manage';
@@ -290,7 +291,7 @@ export async function prepareImport(ctx: Ctx, upload: Upload | null): Promise<nu
     const stored = await writeFile(trx, ctx.config.dataDir, ctx.commune.id, file, ctx.actor!.userId || null);
     const { id } = await bdb(trx).insertInto('budget_imports').values({
       commune_id: ctx.commune.id, status: 'pending', file_id: stored.id, filename: file.name, summary: JSON.stringify(summary),
-      created_at: iso(ctx.clock.now()), created_by: ctx.actor!.userId || null, applied_at: null,
+      created_at: iso(ctx.clock.now()), created_by: ctx.actor!.userId || null, applied_at: null, document_id: null,
     }).returning('id').executeTakeFirstOrThrow();
     return { result: id, entityId: id, after: { file: file.name, sha256: stored.sha256, ...summary } };
   });
@@ -304,7 +305,7 @@ export async function getImport(ctx: Ctx, id: number) {
 }
 
 /** Second step: the kept file is checked again (the nomenclature may have changed) and its amounts replace those of its years and phases. */
-export async function applyImport(ctx: Ctx, id: number): Promise<ImportSummary> {
+export async function applyImport(ctx: Ctx, id: number, sample = false): Promise<ImportSummary> {
   authorize(ctx, MANAGE);
   const r = await repo.findImport(db(ctx), ctx.commune.id, id);
   if (!r) throw new NotFoundError();
@@ -317,9 +318,20 @@ export async function applyImport(ctx: Ctx, id: number): Promise<ImportSummary> 
     const claimed = await bdb(trx).updateTable('budget_imports').set({ status: 'applied', applied_at: iso(ctx.clock.now()), summary: JSON.stringify(summary) })
       .where('commune_id', '=', ctx.commune.id).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
     if (Number(claimed.numUpdatedRows) !== 1) throw new RuleError('budget.import.notPending');
-    await repo.ensureYears(trx, ctx.commune.id, [...new Set(parsed.scopes.map((s) => s.year))]);
+    const years = [...new Set(parsed.scopes.map((s) => s.year))];
+    await repo.ensureYears(trx, ctx.commune.id, years);
     await repo.replaceAmounts(trx, ctx.commune.id, parsed.scopes, parsed.amounts);
-    return { result: summary, entityId: id, after: { file: r.filename, sha256: r.sha256, ...summary } };
+    // The imported file is kept as a document of the commune (a draft staff may publish), in this transaction.
+    const yearsText = years.join(', ');
+    // Its reads go through the transaction too (storeDocument reads a setting through ctx.db, which a SQLite
+    // connection held by this transaction would never answer).
+    const documentId = await storeDocument({ ...ctx, db: trx as unknown as Ctx['db'] }, trx, {
+      kind: 'budget', year: years.length === 1 ? years[0] : null, language: 'fr', publish: false, sample: !!sample,
+      title: { fr: `Fichier budgétaire importé (${yearsText})`, ar: `ملف الميزانية المستورد (${yearsText})`, en: `Imported budget file (${yearsText})` },
+      file: { bytes: data, name: r.filename, type: r.kind === 'xlsx' ? 'xlsx' : 'csv' },
+    });
+    await bdb(trx).updateTable('budget_imports').set({ document_id: documentId }).where('commune_id', '=', ctx.commune.id).where('id', '=', id).execute();
+    return { result: summary, entityId: id, after: { file: r.filename, sha256: r.sha256, document_id: documentId, ...summary } };
   });
 }
 
