@@ -20,6 +20,7 @@
  * starts bench/server.ts and, for each scenario, measures the response size, warms up, drives it
  * with autocannon, then drives the ceiling — a bare Fastify route in the same server process
  * answering a static body of the same size — the same way: ratio = scenario req/s ÷ ceiling req/s.
+ * The `budget` key runs bench/budget.ts (ten years of a full budget, the citizen-budget pages, a 5,000-line import).
  * Last, on a fresh server process, it downloads the CSV export of the commune with the most
  * requests, and reports rows per second and the server's peak resident memory.
  */
@@ -31,6 +32,7 @@ import { openDatabase, type Database } from '../src/core/db/index.ts';
 import { prepareSearch, startWriter } from './search.ts';
 import { syntheticQueries } from './search-docs.ts';
 import { queryTokens } from '../src/core/search/normalize.ts';
+import { budgetBench } from './budget.ts';
 import {
   benchStore, describeStore, loadSynthetic, cli, startServer, measure, procMemory, serverMemory, machine, describeMachine, textTable, markdownTable, seeded,
   ms, int, mb, ROOT, type BenchServer, type BenchStore, type Load, type Measured,
@@ -265,6 +267,9 @@ async function main() {
         if (exp.status !== 200 || exp.rows < exp.expectedRows) { console.log(`  EXPORT INCOMPLETE: status ${exp.status}, ${exp.rows} of ${exp.expectedRows} rows`); exitCode = 1; }
       }
 
+      // The budget module (issue 13): its own data set (10 years of a full budget), see bench/budget.ts.
+      const budgetResults = wanted('budget') ? await budgetBench(RUN) : null;
+
       // ---------- Report ----------
       const head = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'server p99 ms', 'queries/resp.', 'cache hits', 'KB', 'ceiling req/s', 'ceiling p99 ms', 'ratio', 'target'];
       const hitRate = (m: Measured) => (m.server.n ? `${Math.round((100 * m.server.cacheHits) / m.server.n)} %` : '—');
@@ -299,6 +304,7 @@ async function main() {
         })),
         search: searching ? { ...SEARCH, writer: writerFigures } : null,
         durable: durableLine ? { acknowledged: posted, stored } : null,
+        budget: budgetResults,
         export: exp ? { ...exp, target: exp.peakRss < TARGET.exportPeakMB * 1024 * 1024 } : null,
         markdown: md,
       });
