@@ -16,7 +16,7 @@ import * as repo from './repo.ts';
 import { pdb, type PartDB } from './repo.ts';
 import * as rules from './rules.ts';
 import { indexProcess, indexProposal } from './search.ts';
-import type { Answer } from './schema.ts';
+import { SEXES, AGE_BANDS, type Answer } from './schema.ts';
 
 export const MANAGE = 'participation.manage';
 export const ATTEND = 'participation.attendance';
@@ -706,6 +706,12 @@ export async function proposalsBehindCommitment(ctx: Ctx, commitmentId: number):
 
 // ---------- Statistics ----------
 
+function merge(xs: { value: string; n: number }[]): { value: string; n: number }[] {
+  const m = new Map<string, number>();
+  for (const x of xs) m.set(x.value, (m.get(x.value) ?? 0) + x.n);
+  return [...m].map(([value, n]) => ({ value, n })).sort((a, b) => b.n - a.n);
+}
+
 export interface Count { value: string; n: number | null }
 export interface Statistics {
   total: number; category: Count[]; sex: Count[]; age: Count[]; district: Count[]; groups: number; meetingsByKind: Record<string, number>;
@@ -720,11 +726,15 @@ export async function processStatistics(ctx: Ctx, slug: string, opts: { staff?: 
   const staff = !!opts.staff && can(ctx.actor, MANAGE);
   const [b, c] = await Promise.all([repo.breakdowns(ctx.db, ctx.commune.id, { processId: p.id }), repo.processCounts(ctx.db, ctx.commune.id, p.id)]);
   const hide = (xs: { value: string; n: number }[]): Count[] => xs.map((x) => ({ value: x.value, n: staff ? x.n : rules.suppress(x.n) }));
+  // Only the known values of a dimension are shown (a stray stored value is "unknown", never printed).
+  const known = (xs: { value: string; n: number }[], values: readonly string[]) => merge(xs.map((x) => ({ value: values.includes(x.value) ? x.value : 'unknown', n: x.n })));
+  // Districts are free text: on public pages those with fewer than 5 people join "other districts".
+  const districts = (xs: { value: string; n: number }[]) => (staff ? xs : merge(xs.map((x) => ({ value: x.n < rules.SMALL_COUNT && x.value !== 'unknown' ? 'other' : x.value, n: x.n }))));
   const order = (xs: { value: string; n: number }[]) => rules.CATEGORIES.map((k) => ({ value: k, n: xs.find((x) => x.value === k)?.n ?? 0 }));
   return {
     process: toProcess(p),
     stats: {
-      total: b.total, category: order(b.category), sex: hide(b.sex), age: hide(b.age), district: hide(b.district), groups: c.groups,
+      total: b.total, category: order(b.category), sex: hide(known(b.sex, SEXES)), age: hide(known(b.age, AGE_BANDS)), district: hide(districts(b.district)), groups: c.groups,
       meetingsByKind: c.meetingsByKind, meetingsHeld: Object.values(c.meetingsByKind).reduce((s, n) => s + n, 0), onlineContributions: c.onlineContributions,
       suppressed: !staff,
     },
@@ -734,7 +744,7 @@ export async function processStatistics(ctx: Ctx, slug: string, opts: { staff?: 
 export async function meetingStatistics(ctx: Ctx, meetingId: number): Promise<{ total: number | null; sex: Count[]; category: Count[] }> {
   const b = await repo.breakdowns(ctx.db, ctx.commune.id, { meetingId });
   const hide = (xs: { value: string; n: number }[]) => xs.map((x) => ({ value: x.value, n: rules.suppress(x.n) }));
-  return { total: rules.suppress(b.total), sex: hide(b.sex), category: hide(b.category) };
+  return { total: rules.suppress(b.total), sex: hide(merge(b.sex.map((x) => ({ value: (SEXES as readonly string[]).includes(x.value) ? x.value : 'unknown', n: x.n })))), category: hide(b.category) };
 }
 
 // ---------- One's own record (Law 09-08: see, export, erase) ----------

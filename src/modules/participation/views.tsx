@@ -235,7 +235,7 @@ export function StatisticsPage({ process, stats }: { process: svc.Process; stats
   const view = useView();
   const { t, locale } = view;
   const base = processPath(process);
-  const label = (dim: string, v: string) => (v === 'unknown' ? t('participation.unknown') : dim === 'district' ? v : t(`participation.${dim}.${v}`));
+  const label = (dim: string, v: string) => (v === 'unknown' ? t('participation.unknown') : v === 'other' && dim === 'district' ? t('participation.otherDistricts') : dim === 'district' ? v : t(`participation.${dim}.${v}`));
   return (
     <article>
       <Breadcrumbs items={[{ label: t('participation.title'), path: '/participation' }, { label: tr(process.title, locale), path: base }, { label: t('participation.statistics') }]} />
@@ -393,8 +393,8 @@ function TranslatedInputs({ name, label, form, area, required }: { name: string;
   return (
     <>
       {(['fr', 'ar', 'en'] as const).map((l) => area
-        ? <TextArea name={`${name}_${l}`} label={`${label} (${t(`language.${l}`)})`} form={form} required={required && l === 'fr'} rows={4} />
-        : <Field name={`${name}_${l}`} label={`${label} (${t(`language.${l}`)})`} form={form} required={required && l === 'fr'} dir={l === 'ar' ? 'rtl' : 'ltr'} />)}
+        ? <TextArea name={`${name}_${l}`} label={`${label} (${t(`participation.lang.${l}`)})`} form={form} required={required && l === 'fr'} rows={4} />
+        : <Field name={`${name}_${l}`} label={`${label} (${t(`participation.lang.${l}`)})`} form={form} required={required && l === 'fr'} dir={l === 'ar' ? 'rtl' : 'ltr'} />)}
     </>
   );
 }
