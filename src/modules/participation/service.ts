@@ -33,7 +33,7 @@ const now = (ctx: Ctx) => iso(ctx.clock.now());
 export function today(ctx: Ctx): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ctx.clock.now());
 }
-const db = (ctx: Ctx | AnyDB): PartDB => pdb(('db' in (ctx as Ctx) && (ctx as Ctx).commune) ? (ctx as Ctx).db : (ctx as AnyDB));
+const db = (x: Ctx | AnyDB): PartDB => pdb('clock' in x && 'commune' in x ? (x as Ctx).db : (x as AnyDB));
 const link = (ctx: Ctx, locale: string, path: string) => `${publicOrigin(ctx.config, ctx.commune)}/${locale}${path}`;
 const isPg = (trx: AnyDB) => engineOf(trx) === 'postgres';
 const tokenOk = (t: string) => /^[A-Za-z0-9_-]{16,64}$/.test(t);
@@ -670,6 +670,8 @@ export async function moderateProposal(ctx: Ctx, id: number, hide: boolean, reas
 /** The commune's public answer; accepted may name the commitment it became, merged names the proposal it joined. */
 export async function answerProposal(ctx: Ctx, id: number, a: AnswerInput): Promise<void> {
   if (a.answer === 'rejected' && !a.text?.fr && !a.text?.ar && !a.text?.en) throw new RuleError('participation.reasonRequired', {}, 'text_fr');
+  // Read before the transaction: on SQLite a read through ctx.db inside it would wait for the transaction's connection.
+  const commitmentOk = a.answer === 'accepted' && a.commitmentId ? !!(await commitmentAsCommentTarget(ctx, a.commitmentId)) : true;
   await mutate(ctx, { permission: MANAGE, action: 'proposal.answer', entity: 'proposal' }, async (trx) => {
     const d = db(trx);
     const r = await proposalForStaff(trx, ctx, id);
@@ -681,7 +683,7 @@ export async function answerProposal(ctx: Ctx, id: number, a: AnswerInput): Prom
     }
     let commitmentId: number | null = null;
     if (a.answer === 'accepted' && a.commitmentId) {
-      if (!(await commitmentAsCommentTarget(ctx, a.commitmentId))) throw new RuleError('participation.commitmentUnknown', {}, 'commitment_id');
+      if (!commitmentOk) throw new RuleError('participation.commitmentUnknown', {}, 'commitment_id');
       commitmentId = a.commitmentId;
     }
     await d.updateTable('proposals').set({
