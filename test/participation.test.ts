@@ -155,7 +155,8 @@ test('registration: a full meeting puts people on the waiting list; a cancellati
   // Cancel through the link (GET shows, POST does).
   const page = await anon.get(`/fr/participation/registrations/${outs[0].token}`);
   assert.equal(page.status, 200);
-  const done = await anon.post(`/fr/participation/registrations/${outs[0].token}`, {});
+  const tok = anon.csrf();
+  const done = await anon.post(`/fr/participation/registrations/${outs[0].token}`, {}, { csrf: tok });
   assert.equal(done.status, 200);
   const statuses = await db().selectFrom('registrations as r').innerJoin('participants as p', 'p.id', 'r.participant_id').select(['p.email', 'r.status'])
     .where('r.meeting_id', '=', meeting.id).orderBy('p.email').execute();
@@ -163,8 +164,7 @@ test('registration: a full meeting puts people on the waiting list; a cancellati
   const promoted = await db().selectFrom('outbox').select(['attachments']).where('to_addr', '=', 'wait3@test.local').orderBy('id', 'desc').executeTakeFirst();
   assert.ok(promoted.attachments, 'the promoted person gets the .ics');
   // A second cancellation is refused; a bad token is unknown.
-  await anon.get(`/fr/participation/registrations/${outs[0].token}`);
-  assert.equal((await anon.post(`/fr/participation/registrations/${outs[0].token}`, {})).status, 422);
+  assert.equal((await anon.post(`/fr/participation/registrations/${outs[0].token}`, {}, { csrf: tok })).status, 422);
   assert.equal((await anon.get('/fr/participation/registrations/not-a-real-token-0000000')).status, 404);
 });
 
