@@ -19,6 +19,8 @@ export const participation: ModuleManifest = {
     // A proposal on someone's behalf (counter) or transcribed from a workshop.
     'participation.submit_for': ['ogp_team', 'counter_agent'],
     'participation.moderate': ['moderator', 'ogp_team'],
+    // The staff list of a process's proposals (moderators, the team, the counter that enters them).
+    'participation.proposals': ['moderator', 'ogp_team', 'counter_agent'],
     // The participant registry (personal data, with consent).
     'participation.registry': ['ogp_team'],
   },
@@ -69,7 +71,7 @@ export const participation: ModuleManifest = {
     'GET /:locale/admin/participation/meetings/:id/invite': 'participation.manage',
     'POST /:locale/admin/participation/meetings/:id/invite': 'participation.manage',
     'GET /:locale/admin/participation/registry': 'participation.registry',
-    'GET /:locale/admin/participation/:id/proposals': 'participation.moderate',
+    'GET /:locale/admin/participation/:id/proposals': 'participation.proposals',
     'POST /:locale/admin/participation/:id/proposals': 'participation.submit_for',
     'GET /:locale/admin/participation/proposals/:id': 'participation.moderate',
     'POST /:locale/admin/participation/proposals/:id/moderate': 'participation.moderate',

@@ -252,7 +252,7 @@ export async function participationPages(app: FastifyInstance) {
     const list = await svc.listProposalsForAdmin(req.ctx, intParam(req.params, 'id'), { status: queryString(req.query, 'status', 20), page: pageParam(req.query) });
     return reply.page(req.t('participation.proposals'), <AdminProposalsPage list={list} form={form} />, status);
   };
-  app.get('/admin/participation/:id/proposals', STAFF_PROPOSALS, (req, reply) => proposalsPage(req, reply));
+  app.get('/admin/participation/:id/proposals', requires(svc.PROPOSALS), (req, reply) => proposalsPage(req, reply));
   app.post('/admin/participation/:id/proposals', SUBMIT_FOR, (req, reply) => submitForm(req, reply, () => svc.submitProposalFor(req.ctx, intParam(req.params, 'id'), input.proposalForFromForm(req.body)),
     (form, status) => proposalsPage(req, reply, form, status),
     () => { reply.flash('success', 'participation.flash.proposed'); return reply.to(`/admin/participation/${intParam(req.params, 'id')}/proposals`); }));

@@ -23,6 +23,7 @@ export const ATTEND = 'participation.attendance';
 export const SUBMIT_FOR = 'participation.submit_for';
 export const MODERATE = 'participation.moderate';
 export const REGISTRY = 'participation.registry';
+export const PROPOSALS = 'participation.proposals';
 export const REMINDER_JOB = 'participation.reminder';
 
 /** Slugs a process may not take: the module's own paths under /participation. */
@@ -643,7 +644,7 @@ export async function getProposalForAdmin(ctx: Ctx, id: number) {
   return { proposal: toProposal(r), processSlug: r.process_slug, processTitle: parseTranslated(r.process_title), mergedIntoNumber: merged?.number ?? null };
 }
 export async function listProposalsForAdmin(ctx: Ctx, processId: number, q: { status?: string; page?: number }) {
-  if (!can(ctx.actor, MODERATE)) authorize(ctx, MANAGE);
+  authorize(ctx, PROPOSALS);
   const d = db(ctx);
   const p = await repo.findProcess(d, ctx.commune.id, { id: processId });
   if (!p) throw new NotFoundError();

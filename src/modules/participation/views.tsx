@@ -576,7 +576,7 @@ export function AdminProposalsPage({ list, form }: { list: Awaited<ReturnType<ty
       <Breadcrumbs items={[{ label: t('participation.adminTitle'), path: '/admin/participation' }, { label: tr(p.title, locale) }]} />
       <h1>{t('participation.proposalsOf', { title: tr(p.title, locale) })}</h1>
       <Table caption={t('participation.proposals')} head={['#', t('participation.proposalTitle'), t('participation.statusLabel'), t('participation.answerLabel'), t('participation.supports')]} numeric={[4]}
-        rows={list.items.map((x) => [String(x.number), <a href={href(view, `/admin/participation/proposals/${x.id}`)}><bdi>{x.title}</bdi></a>, t(`participation.proposalStatus.${x.status}`), t(`participation.answer.${x.answer}`), formatNumber(locale, x.supports)])} />
+        rows={list.items.map((x) => [String(x.number), view.can('participation.moderate') ? <a href={href(view, `/admin/participation/proposals/${x.id}`)}><bdi>{x.title}</bdi></a> : <bdi>{x.title}</bdi>, t(`participation.proposalStatus.${x.status}`), t(`participation.answer.${x.answer}`), formatNumber(locale, x.supports)])} />
       <Pager page={list.page} pageSize={50} total={list.total} base={`/admin/participation/${p.id}/proposals${list.status ? `?status=${list.status}` : ''}`} />
       <h2>{t('participation.proposeFor')}</h2>
       <ErrorSummary form={form} labels={{ title: t('participation.proposalTitle'), body: t('participation.proposalBody'), meeting_id: t('participation.meetingLabel') }} />
