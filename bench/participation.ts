@@ -87,7 +87,7 @@ async function supports(server: BenchServer, tokens: string[], number: number) {
   const path = `/fr/participation/${SLUG}/proposals/${number}`;
   const count = async () => {
     const html = await (await fetch(`${server.base}${path}`)).text();
-    return Number(/<dt>Soutiens<\/dt><dd>([\d\s\u202f\u00a0]+)<\/dd>/.exec(html)?.[1].replace(/\D/g, '') ?? NaN);
+    return Number(/<dt>Soutiens<\/dt><dd>([\d\s.,\u202f\u00a0]+)<\/dd>/.exec(html)?.[1].replace(/\D/g, '') ?? NaN);
   };
   const before = await count();
   // Each person's page first (their CSRF cookie and token), then every POST at the same moment.
