@@ -541,13 +541,6 @@ export function DoorPage({ detail, walkIn }: { detail: Awaited<ReturnType<typeof
       <Breadcrumbs items={[{ label: t('participation.adminTitle'), path: '/admin/participation' }, { label: tr(m.title, locale), path: `/admin/participation/meetings/${m.id}` }, { label: t('participation.door') }]} />
       <h1>{t('participation.doorTitle', { title: tr(m.title, locale) })}</h1>
       <p>{t('participation.presentCount', { n: formatNumber(locale, regs.filter((r) => r.attended).length), total: formatNumber(locale, regs.length) })}</p>
-      <h2>{t('participation.walkIn')}</h2>
-      <ErrorSummary form={walkIn} labels={{ name: t('participation.name'), email: t('participation.email'), phone: t('participation.phone') }} />
-      <Form action={href(view, `/admin/participation/meetings/${m.id}/walk-in`)}>
-        <PersonFields form={walkIn} withEmail />
-        <Field name="group" label={t('participation.group')} form={walkIn} maxlength={60} />
-        <div class="actions"><Button>{t('participation.addWalkIn')}</Button></div>
-      </Form>
       <h2>{t('participation.whoCame')}</h2>
       <Form action={href(view, `/admin/participation/meetings/${m.id}/door`)}>
         <fieldset>
@@ -562,6 +555,13 @@ export function DoorPage({ detail, walkIn }: { detail: Awaited<ReturnType<typeof
           ))}
         </fieldset>
         <div class="actions"><Button>{t('participation.saveAttendance')}</Button></div>
+      </Form>
+      <h2>{t('participation.walkIn')}</h2>
+      <ErrorSummary form={walkIn} labels={{ name: t('participation.name'), email: t('participation.email'), phone: t('participation.phone') }} />
+      <Form action={href(view, `/admin/participation/meetings/${m.id}/walk-in`)}>
+        <PersonFields form={walkIn} withEmail />
+        <Field name="group" label={t('participation.group')} form={walkIn} maxlength={60} />
+        <div class="actions"><Button>{t('participation.addWalkIn')}</Button></div>
       </Form>
     </section>
   );
