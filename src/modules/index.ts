@@ -11,8 +11,9 @@ import { requests } from './requests/index.ts';
 import { transparency } from './transparency/index.ts';
 import { information } from './transparency/information/index.ts';
 import { budget } from './transparency/budget/index.ts';
+import { participation } from './participation/index.ts';
 
 /** Every module of the platform, in the order their demo data loads. */
 export const modules: ModuleManifest[] = [];
-modules.push(siteModule(() => modules), accounts, adminModule(() => modules), governance, accountability, commentsModule(() => modules), monitoring, requests, information, transparency, budget);
+modules.push(siteModule(() => modules), accounts, adminModule(() => modules), governance, accountability, commentsModule(() => modules), monitoring, requests, information, transparency, budget, participation);
 useModules(modules);

@@ -146,6 +146,12 @@ export const coreMigrations: Record<string, Migration> = {
       await db.schema.alterTable('outbox').addColumn('list_unsubscribe', 'text').execute();
     },
   },
+  // A mail's attachments (an invitation's .ics), JSON [{ filename, contentType, content }]; null for none.
+  '2026-12-06-0900-core-outbox-attachments': {
+    async up(db) {
+      await db.schema.alterTable('outbox').addColumn('attachments', 'text').execute();
+    },
+  },
   '2026-12-04-0100-core-jobs': {
     async up(db) {
       await communeTable(db, 'jobs')

@@ -83,6 +83,8 @@ export type CoreTables = {
     created_at: string;
     sent_at: string | null;
     list_unsubscribe: string | null;
+    /** JSON [{ filename, contentType, content }] (text attachments such as an .ics), or null. */
+    attachments: string | null;
   };
   password_resets: {
     id: Generated<number>;

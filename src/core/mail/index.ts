@@ -8,7 +8,10 @@ export interface OutgoingMail {
   unsubscribe?: string;
   /** When it was queued (the service's injected clock); the process's clock when not given. */
   at?: Date;
+  /** Small text attachments (a meeting's .ics), kept in the outbox with the message. */
+  attachments?: MailAttachment[];
 }
+export interface MailAttachment { filename: string; contentType: string; content: string }
 
 /** Queues a message in the outbox, inside the caller's transaction: it goes only if the change commits. */
 export async function queueMail(trx: AnyDB, m: OutgoingMail): Promise<void> {
@@ -21,7 +24,7 @@ export async function queueMails(trx: AnyDB, mails: OutgoingMail[]): Promise<voi
   const now = systemClock.now();
   await trx.insertInto('outbox').values(mails.map((m) => ({
     commune_id: m.communeId, to_addr: m.to, subject: m.subject, body_text: m.text, list_unsubscribe: m.unsubscribe ?? null,
-    status: 'pending', attempts: 0, created_at: iso(m.at ?? now),
+    attachments: m.attachments?.length ? JSON.stringify(m.attachments) : null, status: 'pending', attempts: 0, created_at: iso(m.at ?? now),
   }))).execute();
 }
 
@@ -34,7 +37,7 @@ const MAX_ATTEMPTS = 5;
 
 /** Sends pending messages; returns how many were sent. Safe to run from several processes on PostgreSQL. */
 export async function drainOutbox(db: AnyDB, transport: Transporter, from: string, limit = 50): Promise<number> {
-  const pending = await db.selectFrom('outbox').select(['id', 'to_addr', 'subject', 'body_text', 'attempts', 'list_unsubscribe'])
+  const pending = await db.selectFrom('outbox').select(['id', 'to_addr', 'subject', 'body_text', 'attempts', 'list_unsubscribe', 'attachments'])
     .where('status', '=', 'pending').orderBy('id').limit(limit).execute();
   let sent = 0;
   for (const m of pending) {
@@ -44,6 +47,7 @@ export async function drainOutbox(db: AnyDB, transport: Transporter, from: strin
     try {
       await transport.sendMail({
         from, to: m.to_addr, subject: m.subject, text: m.body_text,
+        ...(m.attachments ? { attachments: JSON.parse(m.attachments) as MailAttachment[] } : {}),
         ...(m.list_unsubscribe ? { list: { unsubscribe: m.list_unsubscribe }, headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } } : {}),
       });
       await db.updateTable('outbox').set({ status: 'sent', sent_at: iso(), attempts: m.attempts + 1 }).where('id', '=', m.id).execute();
