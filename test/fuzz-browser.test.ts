@@ -160,7 +160,7 @@ test('payloads stored through every text field are never rendered as markup, in 
   for (const r of t.app.routeTable) {
     if (r.method !== 'GET') continue;
     const p = sample.get(routeKey(r));
-    if (!p || !p.startsWith('/fr') || /\.(csv|json|pdf)$/.test(p.split('?')[0]) || /photos\/|files\/|evidence\//.test(r.url)) continue;
+    if (!p || !p.startsWith('/fr') || /\.(csv|json|pdf|ics)$/.test(p.split('?')[0]) || /photos\/|files\/|evidence\//.test(r.url)) continue;
     pages.add(p);
   }
   for (const p of landed) if (p.startsWith('/fr/')) pages.add(p);

@@ -75,6 +75,13 @@ export async function documentKinds(ctx: Ctx, trx: AnyDB = ctx.db): Promise<Docu
   return rows.map((r) => ({ ...r, name: parseTranslated(r.name) }));
 }
 
+/** An institution of the commune, or a refusal on the field (never a foreign-key error). */
+export async function checkInstitution(ctx: Ctx, db: AnyDB, id: number | null | undefined, field = 'institution_id'): Promise<void> {
+  if (id === null || id === undefined) return;
+  const row = await (db as Ctx['db']).selectFrom('institutions').select('id').where('commune_id', '=', ctx.commune.id).where('id', '=', id).executeTakeFirst();
+  if (!row) throw new RuleError('errors.choice', {}, field);
+}
+
 // ---------- Scope ----------
 
 /** The institutions whose documents the actor handles: null for all (administrators, OGP team), else those of its scoped grants. */
@@ -102,6 +109,7 @@ export async function storeDocumentIn(ctx: Ctx, trx: AnyDB, input: StoreInput, s
   // A caller that has the file before its transaction stages it first (`createDocument`); others stage it here.
   const file = staged ?? await stageFile(ctx.config.dataDir, ctx.commune.id, checkDocumentFile(input.file, await maxFileBytes(ctx, trx)));
   const db = tdb(trx);
+  await checkInstitution(ctx, trx, input.institutionId);
   const kinds = await documentKinds(ctx, trx);
   if (!kinds.some((k) => k.slug === input.kind)) throw new RuleError('transparency.errors.kind', {}, 'kind');
   if (!LOCALES.includes(input.language)) throw new RuleError('transparency.errors.language', {}, 'language');
@@ -268,6 +276,7 @@ export async function updateDocument(ctx: Ctx, id: number, u: DocumentUpdate): P
   await mutate(ctx, { permission: PUBLISH, action: 'document.update', entity: 'document' }, async (trx) => {
     const before = await loadForChange(ctx, trx, id);
     authorizeDoc(ctx, u.institutionId);
+    await checkInstitution(ctx, trx, u.institutionId);
     if (!(await documentKinds(ctx, trx)).some((k) => k.slug === u.kind)) throw new RuleError('transparency.errors.kind', {}, 'kind');
     const now = nowIso(ctx);
     const embargo = u.embargoUntil && u.embargoUntil > now ? u.embargoUntil : null;

@@ -231,6 +231,10 @@ export function AdminDocumentPage({ detail, kinds, departments, links, targets, 
         {doc.embargoUntil && doc.status !== 'withdrawn' && <> · {t('transparency.embargoUntil', { date: formatDate(locale, doc.embargoUntil, true) })}</>}
         {doc.isPublic && <> · <a href={href(view, doc.path)}>{t('transparency.publicPage')}</a></>}</p>
       {doc.status === 'withdrawn' && <p>{t('transparency.withdrawnReasonText', { reason: doc.withdrawnReason })}</p>}
+      {/* A refusal of a form this page no longer shows (publishing a published document, withdrawing a withdrawn one). */}
+      {forms.publish && doc.status !== 'draft' && <ErrorSummary form={forms.publish} labels={{}} />}
+      {forms.withdraw && doc.status === 'withdrawn' && <ErrorSummary form={forms.withdraw} labels={docLabels(t)} />}
+      {forms.file && doc.status === 'withdrawn' && <ErrorSummary form={forms.file} labels={docLabels(t)} />}
       {doc.status === 'draft' && (
         <Form action={href(view, `${base}/publish`)}>
           {forms.publish && <ErrorSummary form={forms.publish} labels={{}} />}

@@ -7,6 +7,7 @@ import { tdb } from '../db.ts';
 import { FREQUENCIES, FREQUENCY_MONTHS, type Frequency } from '../schema.ts';
 import { statusQuery } from './repo.ts';
 import { REFERENCE_ITEMS } from './reference.ts';
+import { checkInstitution } from '../documents/service.ts';
 
 /** Editing the register (its items, owners, frequencies): administrators. Seeing what is due or late: staff who publish, and the monitors. */
 export const REGISTER = 'transparency.register';
@@ -84,6 +85,7 @@ export async function createItem(ctx: Ctx, i: ItemInput): Promise<number> {
   check(i);
   return mutate(ctx, { permission: REGISTER, action: 'register.create', entity: 'register_item' }, async (t) => {
     const trx = tdb(t);
+    await checkInstitution(ctx, t, i.institutionId);
     if (await trx.selectFrom('register_items').select('id').where('commune_id', '=', ctx.commune.id).where('code', '=', i.code).executeTakeFirst()) throw new RuleError('transparency.errors.codeTaken', {}, 'code');
     const { id } = await trx.insertInto('register_items').values({
       commune_id: ctx.commune.id, code: i.code, title: JSON.stringify(i.title), description: JSON.stringify(i.description), institution_id: i.institutionId,
@@ -99,6 +101,7 @@ export async function updateItem(ctx: Ctx, id: number, i: Omit<ItemInput, 'code'
     const before = await trx.selectFrom('register_items').selectAll().where('commune_id', '=', ctx.commune.id).where('id', '=', id).executeTakeFirst();
     if (!before) throw new NotFoundError();
     check({ ...i, code: before.code });
+    await checkInstitution(ctx, t, i.institutionId);
     await trx.updateTable('register_items').set({ title: JSON.stringify(i.title), description: JSON.stringify(i.description), institution_id: i.institutionId, frequency: i.frequency, sort: i.sort })
       .where('commune_id', '=', ctx.commune.id).where('id', '=', id).execute();
     return { result: undefined, entityId: before.code, before, after: i };
