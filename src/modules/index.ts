@@ -9,8 +9,9 @@ import { commentsModule } from './comments/index.ts';
 import { monitoring } from './monitoring/index.ts';
 import { requests } from './requests/index.ts';
 import { surveys } from './participation/surveys/index.ts';
+import { petitions } from './participation/petitions/index.ts';
 
 /** Every module of the platform, in the order their demo data loads. */
 export const modules: ModuleManifest[] = [];
-modules.push(siteModule(() => modules), accounts, adminModule(() => modules), governance, accountability, commentsModule(() => modules), monitoring, requests, surveys);
+modules.push(siteModule(() => modules), accounts, adminModule(() => modules), governance, accountability, commentsModule(() => modules), monitoring, requests, surveys, petitions);
 useModules(modules);

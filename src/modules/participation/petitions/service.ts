@@ -122,7 +122,7 @@ const newSchema = z.object({
   kind: oneOf(KINDS), title: text(200), reasons: text(5000), requested_action: text(2000), promoter_name: text(120), association_name: optionalText(200),
   conditions: checkbox(),
 });
-export interface NewPetition { kind: string; title: string; reasons: string; requestedAction: string; promoterName: string; associationName: string | null; sample?: boolean }
+export interface NewPetition { kind: string; title: string; reasons: string; requestedAction: string; promoterName: string; associationName?: string | null; sample?: boolean }
 export function newFromForm(body: unknown): NewPetition {
   const d = parseInput(newSchema, body);
   if (d.kind === 'association' && !d.association_name) throw new ValidationError({ association_name: { key: 'errors.required' } });
@@ -145,7 +145,7 @@ export async function createPetition(ctx: Ctx, p: NewPetition): Promise<string> 
     const at = iso(ctx.clock.now());
     const { id } = await db.insertInto('petitions').values({
       commune_id: ctx.commune.id, reference, year, seq, kind: p.kind, title: p.title, reasons: p.reasons, requested_action: p.requestedAction,
-      language: ctx.locale, promoter_user_id: userId, promoter_name: p.promoterName, association_name: p.associationName, status: 'collecting',
+      language: ctx.locale, promoter_user_id: userId, promoter_name: p.promoterName, association_name: p.associationName ?? null, status: 'collecting',
       threshold: threshold(s, ctx.commune.population ?? null, p.kind), online_count: 0, paper_count: 0, filed_at: null, decision_due_on: null,
       admissibility_at: null, refusal_reason: null, council_session_id: null, session_date: null, session_reference: null, council_decision: null,
       council_decided_on: null, sample: p.sample ? 1 : 0, created_at: at,
