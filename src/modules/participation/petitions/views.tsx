@@ -165,7 +165,7 @@ function StaffActions({ p, forms }: { p: Petition; forms: StaffForms }) {
       {forms.paperResult && (
         <p role="status">{t('petitions.paperResult', { added: formatNumber(locale, forms.paperResult.added), duplicates: forms.paperResult.duplicates.join(', ') || '—', invalid: forms.paperResult.invalid.join(', ') || '—' })}</p>
       )}
-      {p.status === 'collecting' && p.kind !== 'association' && view.can('petitions.paper') && (
+      {(forms.paper || (p.status === 'collecting' && p.kind !== 'association' && view.can('petitions.paper'))) && (
         <Form action={href(view, `${base}/paper`)}>
           <h3>{t('petitions.paperTitle')}</h3>
           <ErrorSummary form={forms.paper ?? empty} labels={newLabels(t)} />
@@ -173,7 +173,7 @@ function StaffActions({ p, forms }: { p: Petition; forms: StaffForms }) {
           <div class="actions"><Button>{t('petitions.paperSave')}</Button></div>
         </Form>
       )}
-      {p.status === 'filed' && view.can('petitions.decide') && (
+      {(forms.admissibility || (p.status === 'filed' && view.can('petitions.decide'))) && (
         <Form action={href(view, `${base}/admissibility`)}>
           <h3>{t('petitions.admissibilityTitle')}</h3>
           <ErrorSummary form={forms.admissibility ?? empty} labels={newLabels(t)} />
@@ -182,7 +182,7 @@ function StaffActions({ p, forms }: { p: Petition; forms: StaffForms }) {
           <div class="actions"><Button>{t('petitions.record')}</Button></div>
         </Form>
       )}
-      {p.status === 'admissible' && view.can('petitions.decide') && (
+      {(forms.agenda || (p.status === 'admissible' && view.can('petitions.decide'))) && (
         <Form action={href(view, `${base}/agenda`)}>
           <h3>{t('petitions.agendaTitle')}</h3>
           <ErrorSummary form={forms.agenda ?? empty} labels={newLabels(t)} />
@@ -191,7 +191,7 @@ function StaffActions({ p, forms }: { p: Petition; forms: StaffForms }) {
           <div class="actions"><Button>{t('petitions.record')}</Button></div>
         </Form>
       )}
-      {p.status === 'scheduled' && view.can('petitions.decide') && (
+      {(forms.decision || (p.status === 'scheduled' && view.can('petitions.decide'))) && (
         <Form action={href(view, `${base}/decision`)}>
           <h3>{t('petitions.decisionTitle')}</h3>
           <ErrorSummary form={forms.decision ?? empty} labels={newLabels(t)} />
