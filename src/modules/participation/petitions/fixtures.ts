@@ -33,6 +33,7 @@ const fixtures: ModuleFixtures = {
     'POST /:locale/admin/petitions/:ref/agenda': (f) => `/:locale/admin/petitions/${f.petitionRef}/agenda`,
     'POST /:locale/admin/petitions/:ref/decision': (f) => `/:locale/admin/petitions/${f.petitionRef}/decision`,
   },
-  personal: ['petitionSignerCin', 'petitionSignerHash'],
+  // The ID number itself is never stored, only its keyed hash: the hash must never be public.
+  personal: ['petitionSignerHash'],
 };
 export default fixtures;

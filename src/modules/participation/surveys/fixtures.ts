@@ -8,7 +8,7 @@ import { addDays } from '../../../core/clock/index.ts';
 /**
  * An open survey with a free-text question answered by the fixture citizen (a pending text, its id for the
  * moderation route), and a pending email answer whose confirmation token the capability routes use. The
- * respondent's email is personal: the privacy crawl must never find it.
+ * respondent's key (a keyed hash of their email) is personal: the privacy crawl must never find it.
  */
 const fixtures: ModuleFixtures = {
   async build(ctx, f) {
@@ -35,7 +35,7 @@ const fixtures: ModuleFixtures = {
       commune_id: f.commune.id, survey_id: survey.id, respondent_key: await emailKey(ctx, respondentEmail), user_id: null, channel: 'email', entered_by: null,
       district_id: 0, status: 'pending', token_hash: createHash('sha256').update(token).digest('hex'), pending: JSON.stringify([[first.id, { options: ['2'] }]]), locale: 'fr', sample: 0, created_at: at, updated_at: at,
     }).onConflict((oc: any) => oc.columns(['commune_id', 'survey_id', 'respondent_key']).doUpdateSet({ token_hash: createHash('sha256').update(token).digest('hex'), pending: JSON.stringify([[first.id, { options: ['2'] }]]) })).execute();
-    return { surveySlug: slug, surveyId: survey.id, surveyTextId: text.id, surveyToken: token, surveyRespondentEmail: respondentEmail };
+    return { surveySlug: slug, surveyId: survey.id, surveyTextId: text.id, surveyToken: token, surveyRespondentKey: await emailKey(ctx, respondentEmail) };
   },
   samples: {
     'GET /:locale/surveys': () => '/:locale/surveys',
@@ -54,6 +54,7 @@ const fixtures: ModuleFixtures = {
     'GET /:locale/admin/surveys/:id/texts': (f) => `/:locale/admin/surveys/${f.surveyId}/texts`,
     'POST /:locale/admin/surveys/:id/texts/:answer': (f) => `/:locale/admin/surveys/${f.surveyId}/texts/${f.surveyTextId}`,
   },
-  personal: ['surveyRespondentEmail'],
+  // The address itself is never stored (only its keyed hash, the respondent key): the key is what must stay private.
+  personal: ['surveyRespondentKey'],
 };
 export default fixtures;
