@@ -318,6 +318,12 @@ async function main() {
     await store.cleanup();
   }
   if (wanted('information')) exitCode = (await informationBench()) || exitCode;
+  // Surveys (issue 16): their own data (the demo quiz with 100,000 answers) and figures, in a child process.
+  if (wanted('surveys')) {
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'surveys.ts'), '--duration', String(RUN.duration), '--warmup', String(RUN.warmup), '--connections', String(RUN.connections)], { stdio: 'inherit', env: process.env });
+    if (r.status !== 0) exitCode = 1;
+  }
   process.exitCode = exitCode;
 }
 

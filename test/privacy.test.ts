@@ -400,7 +400,7 @@ function report(leaks: Leak[]): string {
 test('every marker is stored where it was planted (else the scan would prove nothing)', async () => {
   const db = t.database.db as any;
   const tables = ['users', 'sessions', 'password_resets', 'api_keys', 'requests', 'request_followers', 'request_events', 'request_contests', 'request_photos', 'files',
-    'comments', 'comment_reports', 'evidence', 'matrix_rows', 'settings', 'info_requests', 'info_events', 'participants'];
+    'comments', 'comment_reports', 'evidence', 'matrix_rows', 'settings', 'info_requests', 'info_events', 'participants', 'survey_responses', 'petition_signatures'];
   let dump = '';
   for (const table of tables) dump += JSON.stringify(await db.selectFrom(table).selectAll().execute());
   const fs = await import('node:fs');
