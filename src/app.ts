@@ -4,7 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './core/db/index.ts';
 import { migrate } from './core/db/migrator.ts';
-import { Tenancy, moduleOn, type Commune } from './core/tenancy/index.ts';
+import { Tenancy, moduleOn, ALWAYS_ON, type Commune } from './core/tenancy/index.ts';
 import type { Ctx } from './core/service.ts';
 import { negotiateLocale, LOCALES } from './core/i18n/index.ts';
 import { PUBLIC_DIR } from './core/paths.ts';
@@ -124,8 +124,6 @@ export async function buildApp(config: Config, database: Database, opts: { logge
 
 export interface RouteEntry { method: string; url: string }
 
-/** Modules a commune cannot turn off (the site itself, accounts, the staff home, the platform's operator area). */
-export const ALWAYS_ON = ['site', 'accounts', 'admin', 'platform'];
 
 /** Access of the routes core serves (see RouteAccess in core/module.ts). */
 export const CORE_ACCESS: Record<string, RouteAccess> = {

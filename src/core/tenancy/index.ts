@@ -67,6 +67,9 @@ function toCommune(r: Row): Commune {
   };
 }
 
+/** Modules a commune cannot turn off (the site itself, accounts, the staff home, the platform's operator area). */
+export const ALWAYS_ON: readonly string[] = ['site', 'accounts', 'admin', 'platform'];
+
 /** Whether a request for this commune may use the module (core filters routes and navigation with it). */
 export function moduleOn(commune: Pick<Commune, 'settings'>, module: string): boolean {
   return !commune.settings.modulesOff.includes(module);
