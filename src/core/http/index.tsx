@@ -150,6 +150,13 @@ export const corePlugin = fp(async (app: FastifyInstance, opts: CoreOptions) => 
     if (!commune) throw new AppError(503, 'no_commune', 'errors.noCommune');
     req.commune = commune;
     req.base = base;
+    if (base) {
+      // Cookies of a path-form commune stay under its base (two communes on one host keep their own sessions).
+      const set = reply.setCookie.bind(reply), clear = reply.clearCookie.bind(reply);
+      const under = <O extends { path?: string }>(o?: O) => ({ ...o, path: !o?.path || o.path === '/' ? base : base + o.path }) as O;
+      reply.setCookie = (name, value, o) => set(name, value, under(o));
+      reply.clearCookie = (name, o) => clear(name, under(o));
+    }
     const languages = commune.settings.languages;
     const p = (req.params as Record<string, string> | undefined)?.locale;
     const fromUrl = localeFromUrl(req.url);
@@ -173,13 +180,11 @@ export const corePlugin = fp(async (app: FastifyInstance, opts: CoreOptions) => 
         : new AppError(503, 'commune_suspended', 'errors.communeSuspended');
     }
   });
-  // The path form: every root-relative link, form action, redirect and cookie of the answer follows the base.
+  // The path form: every root-relative link, form action and redirect of the answer follows the base.
   app.addHook('onSend', async (req, reply, payload) => {
     if (!req.base || reply.getHeader('x-page-cache') === 'hit') return payload;
     const location = reply.getHeader('location');
     if (typeof location === 'string' && location.startsWith('/') && !location.startsWith('//')) reply.header('location', req.base + location);
-    const cookies = reply.getHeader('set-cookie');
-    if (cookies) reply.header('set-cookie', [cookies].flat().map((c) => String(c).replace(/;\s*Path=\/(?=;|$)/i, `; Path=${req.base}`)));
     if (typeof payload === 'string' && String(reply.getHeader('content-type') ?? '').startsWith('text/html')) return withBase(payload, req.base);
     return payload;
   });
@@ -235,7 +240,8 @@ export const corePlugin = fp(async (app: FastifyInstance, opts: CoreOptions) => 
     else if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') { key = 'errors.tooLarge'; }
     else if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') { key = 'errors.mediaType'; }
     else if (!(err instanceof AppError) && status >= 400 && status < 500) { key = 'errors.badRequest'; }
-    if (status >= 500) { req.log.error({ err }, 'request failed'); status = 500; key = 'errors.server'; code = 'server_error'; }
+    // A 503 the app means (a suspended commune) is an answer; any other 5xx is a failure, logged, its details kept back.
+    if (status >= 500 && !(err instanceof AppError && status === 503)) { req.log.error({ err }, 'request failed'); status = 500; key = 'errors.server'; code = 'server_error'; }
     if (!req.commune) req.commune = tenancy.forHost(req.hostname)!;
     if (!req.t) req.t = i18n.t(req.locale ?? DEFAULT_LOCALE);
     if (err instanceof UnauthenticatedError && !isApiPath(req.url) && req.method === 'GET') {

@@ -99,7 +99,8 @@ export function platformRoutes(deps: PlatformDeps) {
         origin: app.appConfig.baseUrl, title: multi((l) => t[l]('platform.platformCatalogTitle')), description: multi((l) => t[l]('platform.platformCatalogDescription', { count: catalogs.length })),
         modified, catalogs,
       });
-      return reply.type('application/ld+json; charset=utf-8').header('cache-control', 'public, max-age=300').send(JSON.stringify(doc));
+      // Not kept by the page cache: that keys on one commune's data version, and this answer depends on every commune's.
+      return reply.type('application/ld+json; charset=utf-8').header('cache-control', 'no-store').send(JSON.stringify(doc));
     });
     // The commune's colours, checked for contrast when they were set; linked from the layout only when set.
     app.get('/theme.css', async (req, reply) => {
