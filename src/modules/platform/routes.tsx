@@ -4,6 +4,10 @@ import { emptyForm, type FormState } from '../../core/ui/components.tsx';
 import { submitForm } from '../../core/http/form-route.ts';
 import { publicOrigin } from '../../core/http/origin.ts';
 import { storagePath } from '../../core/files/index.ts';
+import { PUBLIC_DIR } from '../../core/paths.ts';
+import nodePath from 'node:path';
+
+const DEFAULT_LOGO = nodePath.join(PUBLIC_DIR, 'favicon.png');
 import { LOCALES, type T } from '../../core/i18n/index.ts';
 import type { Commune } from '../../core/tenancy/index.ts';
 import type { OpenDataExport } from '../../core/module.ts';
@@ -80,8 +84,9 @@ async function catalogOf(app: FastifyInstance, req: Req, c: Commune, exports: Op
 function sendLogo(reply: Reply, dataDir: string, c: Commune) {
   const logo = c.settings.logo;
   const file = logo ? storagePath(dataDir, c.id, logo.replace(/\.png$/, ''), 'png') : '';
-  if (!logo || !fs.existsSync(file)) return reply.callNotFound();
-  return reply.type('image/png').header('x-content-type-options', 'nosniff').send(fs.createReadStream(file));
+  // Without a logo of its own, the platform's mark.
+  const path = logo && fs.existsSync(file) ? file : DEFAULT_LOGO;
+  return reply.type('image/png').header('x-content-type-options', 'nosniff').send(fs.createReadStream(path));
 }
 
 /** Root routes: the platform-wide catalog, the commune's theme colours and logo. */
