@@ -4,7 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './core/db/index.ts';
 import { migrate } from './core/db/migrator.ts';
-import { Tenancy, type Commune } from './core/tenancy/index.ts';
+import { Tenancy, moduleOn, ALWAYS_ON, type Commune } from './core/tenancy/index.ts';
 import type { Ctx } from './core/service.ts';
 import { negotiateLocale, LOCALES } from './core/i18n/index.ts';
 import { PUBLIC_DIR } from './core/paths.ts';
@@ -12,7 +12,7 @@ import { allMigrations, i18n, jobHandlers, systemCtx } from './platform.ts';
 import { jobWorker, runDueJobs, type JobRunner } from './core/jobs/index.ts';
 import { systemClock } from './core/clock/index.ts';
 import { randomToken } from './core/auth/passwords.ts';
-import { corePlugin, frameworkErrors, clientErrorHandler } from './core/http/index.tsx';
+import { corePlugin, frameworkErrors, clientErrorHandler, pathFormRewrite } from './core/http/index.tsx';
 import { modules } from './modules/index.ts';
 import type { RouteAccess } from './core/module.ts';
 import { createCommune, seedDemo } from './demo.ts';
@@ -48,7 +48,11 @@ export async function cookieSecret(database: Database): Promise<string> {
 }
 
 export async function buildApp(config: Config, database: Database, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
+  const tenancy = new Tenancy(database.db, config.defaultCommune);
+  await tenancy.reload();
   const app = Fastify({
+    // `/c/{slug}/…`: the commune named in the path (installations without wildcard DNS).
+    rewriteUrl: pathFormRewrite(tenancy),
     logger: opts.logger === false ? false : {
       level: config.logLevel,
       // Request URLs are logged without the secrets some of them carry (reset links, tracking codes, API keys).
@@ -69,16 +73,14 @@ export async function buildApp(config: Config, database: Database, opts: { logge
     for (const method of [r.method].flat()) if (method !== 'HEAD') routeTable.push({ method, url: r.url });
   });
   app.decorate('routeTable', routeTable);
-  const tenancy = new Tenancy(database.db, config.defaultCommune);
-  await tenancy.reload();
   app.decorate('tenancy', tenancy);
   app.decorate('appConfig', config);
   app.decorate('database', database);
   app.decorate('systemCtx', (commune: Commune) => systemCtx(database, commune, config));
-  const nav = modules.flatMap((m) => m.nav ?? []).sort((a, b) => a.order - b.order);
+  const nav = modules.flatMap((m) => (m.nav ?? []).map((n) => ({ ...n, module: m.name }))).sort((a, b) => a.order - b.order);
   await app.register(corePlugin, { config, database, tenancy, i18n: await i18n(), nav, cookieSecret: await cookieSecret(database) });
 
-  app.get('/', async (req, reply) => reply.redirect(`/${negotiateLocale(req.headers['accept-language'])}/`, 302));
+  app.get('/', async (req, reply) => reply.redirect(`/${negotiateLocale(req.headers['accept-language'], req.commune.settings.languages)}/`, 302));
   // Browsers ask for /favicon.ico whatever the page says; robots may read robots.txt (the staff area is not for them).
   const favicon = fs.readFileSync(path.join(PUBLIC_DIR, 'favicon.png'));
   app.get('/favicon.ico', async (_req, reply) => reply.type('image/png').header('cache-control', 'public, max-age=86400').send(favicon));
@@ -89,9 +91,17 @@ export async function buildApp(config: Config, database: Database, opts: { logge
     return reply.send({ status: 'ok', engine: database.engine, time: new Date().toISOString() });
   });
 
+  // A module the commune turned off answers 404 on all its routes (core filters; the module knows nothing of it).
   for (const m of modules) {
-    if (m.pages) await app.register(m.pages, { prefix: '/:locale' });
-    if (m.routes) await app.register(m.routes);
+    const gate = async (req: FastifyRequest, reply: FastifyReply) => {
+      if (req.commune && !moduleOn(req.commune, m.name)) { reply.callNotFound(); return reply; }
+    };
+    const gated = (plugin: NonNullable<typeof m.pages>) => async (scope: FastifyInstance) => {
+      if (!ALWAYS_ON.includes(m.name)) scope.addHook('onRequest', gate);
+      await scope.register(plugin);
+    };
+    if (m.pages) await app.register(gated(m.pages), { prefix: '/:locale' });
+    if (m.routes) await app.register(gated(m.routes));
   }
 
   // Background jobs: run by the process that runs the outbox (MAIL_WORKER), and on demand (`app.runJobs()`).
@@ -113,6 +123,7 @@ export async function buildApp(config: Config, database: Database, opts: { logge
 }
 
 export interface RouteEntry { method: string; url: string }
+
 
 /** Access of the routes core serves (see RouteAccess in core/module.ts). */
 export const CORE_ACCESS: Record<string, RouteAccess> = {

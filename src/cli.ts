@@ -18,6 +18,10 @@ import { allMigrations, systemCtx, i18n, searchSources } from './platform.ts';
 import { rebuildIndex } from './core/search/index.ts';
 import { prepare } from './app.ts';
 import { addUserWithRole } from './modules/accounts/service.ts';
+import * as platform from './modules/platform/service.ts';
+import { listOperators } from './modules/platform/repo.ts';
+import { publicOrigin } from './core/http/origin.ts';
+import { parseSettings } from './core/tenancy/index.ts';
 
 const USAGE = `Usage: npx commune <command>
 
@@ -34,6 +38,12 @@ const USAGE = `Usage: npx commune <command>
                                   PostgreSQL: into DATABASE_SCHEMA, the present one kept under another name
   audit verify                    check the audit log's hash chain
   search reindex                  rebuild the search index of every commune (or of --commune SLUG)
+  commune add --slug S --name N [--host H]... [--population P] [--admin-email E]
+                                  create a commune (served at H, else at /c/S); E is invited by mail as its administrator
+  commune list                    the communes of this installation, their hosts and status
+  operator grant EMAIL            make the accounts of EMAIL (in any commune) platform operators
+  operator revoke EMAIL           take the operator role back
+  operator list                   the platform operators
   help                            this text
 
 Options for every command: --commune SLUG (default: DEFAULT_COMMUNE or tetouan).
@@ -48,6 +58,7 @@ async function main(argv: string[]): Promise<void> {
     options: {
       email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' },
       department: { type: 'string' }, operator: { type: 'string' }, commune: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      slug: { type: 'string' }, host: { type: 'string', multiple: true }, population: { type: 'string' }, 'admin-email': { type: 'string' },
       communes: { type: 'string' }, requests: { type: 'string' }, seed: { type: 'string' }, days: { type: 'string' }, until: { type: 'string' },
     },
   });
@@ -118,6 +129,37 @@ async function main(argv: string[]): Promise<void> {
     const communeSlug = values.commune ?? config.defaultCommune;
     const commune = tenancy.bySlugOrNull(communeSlug);
 
+    if (cmd === 'commune' || cmd === 'operator') {
+      // The platform acting as an operator; on an empty database, no commune's context is needed for these verbs.
+      const anyCommune = commune ?? tenancy.all()[0] ?? { id: 0, slug: '', name: {}, region: {}, population: null, hosts: [], status: 'active' as const, settings: parseSettings('{}') };
+      const op = platform.asPlatformOperator(await systemCtx(database, anyCommune, config));
+      if (cmd === 'commune' && sub === 'add') {
+        if (!values.slug || !values.name) throw new CliError('Give the commune\'s --slug and --name.');
+        const c = await platform.createCommune(op, {
+          slug: values.slug, name_fr: values.name, name_ar: '', name_en: '', hosts: (values.host ?? []).join(' '), population: values.population ?? '', admin_email: values['admin-email'] ?? '',
+        });
+        console.log(`Commune ${c.slug} created, served at ${publicOrigin(config, c)}/.`);
+        if (values['admin-email']) console.log(`Invitation for ${values['admin-email']} queued in the outbox (link valid ${platform.INVITE_DAYS} days).`);
+        return;
+      }
+      if (cmd === 'commune' && sub === 'list') {
+        for (const c of await platform.listCommunes(op)) console.log(`${c.slug}\t${c.status}\t${c.hosts.join(' ') || `/c/${c.slug}`}\t${c.name.fr ?? ''}`);
+        return;
+      }
+      if (cmd === 'operator' && (sub === 'grant' || sub === 'revoke')) {
+        if (!arg) throw new CliError(`Name the email: npx commune operator ${sub} EMAIL`);
+        if (sub === 'grant') {
+          const r = await platform.grantOperator(op, arg);
+          console.log(`${arg} ${r.granted ? 'is now' : 'was already'} a platform operator${r.communes.length ? ` (accounts in: ${r.communes.join(', ')})` : ' (no account yet: create one with `user add` in a commune)'}.`);
+        } else console.log(await platform.revokeOperator(op, arg) ? `${arg} is no longer a platform operator.` : `${arg} was not a platform operator.`);
+        return;
+      }
+      if (cmd === 'operator' && sub === 'list') {
+        for (const o of await listOperators(database.db)) console.log(`${o.email_normalized}\tsince ${o.granted_at}`);
+        return;
+      }
+      throw new CliError(`Unknown command "${[cmd, sub].filter(Boolean).join(' ')}".\n\n${USAGE}`);
+    }
     if (cmd === 'audit' && sub === 'verify') {
       const r = await verifyAudit(database.db);
       if (r.ok) {
@@ -284,7 +326,11 @@ try {
   await main(process.argv.slice(2));
 } catch (e) {
   if (e instanceof CliError) console.error(e.message);
-  else if (e instanceof AppError) console.error((await i18n()).t('en')(e.messageKey, e.params));
+  else if (e instanceof AppError) {
+    const t = (await i18n()).t('en');
+    const fields = (e as AppError & { fields?: Record<string, { key: string; params?: Record<string, unknown> }> }).fields;
+    console.error(fields ? Object.entries(fields).map(([k, v]) => `${k}: ${t(v.key, v.params as any)}`).join('\n') : t(e.messageKey, e.params));
+  }
   else if (e instanceof Error && /Unknown option|Unexpected argument/.test(e.message)) console.error(`${e.message}\n\n${USAGE}`);
   else console.error(`Failed: ${(e as Error).message}`);
   process.exitCode = 1;

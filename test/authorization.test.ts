@@ -21,7 +21,8 @@ import { startApp, Client, ROLE_SPECS, type TestApp, type Res } from './helpers.
 import { routes, fixtures, samplePath, scopedTargets, routeKey, type Fixtures, type RouteEntry } from './routes.ts';
 import { accessTable } from '../src/app.ts';
 import type { RouteAccess } from '../src/core/module.ts';
-import { permissionTable, SCOPED_ROLES, type Role } from '../src/core/auth/roles.ts';
+import { permissionTable, SCOPED_ROLES, isPlatformPermission, type Role } from '../src/core/auth/roles.ts';
+import { grantOperator, asPlatformOperator } from '../src/modules/platform/service.ts';
 import { modules } from '../src/modules/index.ts';
 import { createCommune } from '../src/demo.ts';
 
@@ -38,6 +39,8 @@ interface Actor {
   /** The reporter of fx.requestRef. */
   owner: boolean;
   csrf: string;
+  /** A platform operator (issue 17): holds the platform.* permissions, which no commune role holds. */
+  operator?: boolean;
 }
 const actors: Actor[] = [];
 
@@ -54,6 +57,12 @@ before(async () => {
     const institutionId = spec.institution ? fx.institutions[spec.institution] : null;
     return { name: spec.role, client: c, grants: [{ role: spec.role as Role, institutionId }], signedIn: true, owner: false, csrf: '' };
   })));
+  // A platform operator: a citizen of this commune whose email the CLI made an operator.
+  const op = await t.user('citizen');
+  await grantOperator(asPlatformOperator(await t.ctx()), op.email);
+  const opClient = new Client(t.url);
+  await opClient.login(op.email);
+  actors.push({ name: 'platform operator', client: opClient, grants: [{ role: 'citizen', institutionId: null }], signedIn: true, owner: false, csrf: '', operator: true });
   const owner = new Client(t.url);
   await owner.login(fx.userEmail);
   actors.push({ name: 'owner (citizen, reporter)', client: owner, grants: [{ role: 'citizen', institutionId: null }], signedIn: true, owner: true, csrf: '' });
@@ -76,10 +85,10 @@ after(async () => { await t?.close(); });
 // ---------- Expected answers ----------
 
 const PERMS = permissionTable();
-const holds = (a: Actor, perm: string, institutionId?: number) => a.grants.some((g) => {
+const holds = (a: Actor, perm: string, institutionId?: number) => (isPlatformPermission(perm) ? !!a.operator : a.grants.some((g) => {
   if (!(PERMS[perm] ?? []).includes(g.role)) return false;
   return institutionId === undefined || !SCOPED_ROLES[g.role] || g.institutionId === institutionId;
-});
+}));
 const STAFF_PERMS = [...new Set(modules.flatMap((m) => m.admin ?? []).map((e) => e.permission).filter((p): p is string => !!p))];
 
 /** Whether the actor may call a route with this access; `institutionId`: the institution the target belongs to. */

@@ -14,8 +14,9 @@ import { budget } from './transparency/budget/index.ts';
 import { participation } from './participation/index.ts';
 import { surveys } from './participation/surveys/index.ts';
 import { petitions } from './participation/petitions/index.ts';
+import { platformModule } from './platform/index.ts';
 
 /** Every module of the platform, in the order their demo data loads. */
 export const modules: ModuleManifest[] = [];
-modules.push(siteModule(() => modules), accounts, adminModule(() => modules), governance, accountability, commentsModule(() => modules), monitoring, requests, information, transparency, budget, participation, surveys, petitions);
+modules.push(siteModule(() => modules), accounts, adminModule(() => modules), governance, accountability, commentsModule(() => modules), monitoring, requests, information, transparency, budget, participation, surveys, petitions, platformModule(() => modules));
 useModules(modules);

@@ -32,7 +32,12 @@ export interface Actor {
   email: string;
   name: string;
   grants: Grant[];
+  /** A platform operator (`platform_operators`, granted by the CLI only): holds the `platform.*` permissions, in every commune. */
+  operator?: boolean;
 }
+
+/** Permissions of the platform itself (creating, suspending communes): operators only, never a commune's role, not even admin. */
+export const isPlatformPermission = (permission: string) => permission.startsWith('platform.');
 
 /** Every permission a module declares, with the roles that hold it. */
 const registry = new Map<string, Set<Role>>();
@@ -40,8 +45,8 @@ const registry = new Map<string, Set<Role>>();
 export function declarePermissions(perms: Record<string, readonly Role[]>): void {
   for (const [perm, roles] of Object.entries(perms)) {
     const set = registry.get(perm) ?? new Set<Role>();
-    for (const r of roles) set.add(r);
-    set.add('admin');
+    for (const r of roles) if (!isPlatformPermission(perm)) set.add(r);
+    if (!isPlatformPermission(perm)) set.add('admin');
     registry.set(perm, set);
   }
 }
@@ -58,6 +63,7 @@ export function can(actor: Actor | null | undefined, permission: string, scope?:
   if (!actor) return false;
   const allowed = registry.get(permission);
   if (!allowed) throw new Error(`Unknown permission: ${permission}`);
+  if (isPlatformPermission(permission)) return actor.operator === true;
   return actor.grants.some((g) => {
     if (!allowed.has(g.role)) return false;
     if (SCOPED_ROLES[g.role] && scope && scope.institutionId !== undefined) return g.institutionId === scope.institutionId;

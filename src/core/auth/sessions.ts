@@ -33,9 +33,12 @@ export async function loadActor(db: AnyDB, communeId: number, token: string | un
   if (!token || token.length > 100) return null;
   const row = await db.selectFrom('sessions as s')
     .innerJoin('users as u', (j: any) => j.onRef('u.id', '=', 's.user_id').onRef('u.commune_id', '=', 's.commune_id'))
-    .select(['u.id', 'u.email', 'u.name', 'u.disabled', 's.expires_at'])
+    .leftJoin('platform_operators as po', 'po.email_normalized', 'u.email_normalized')
+    .select(['u.id', 'u.email', 'u.name', 'u.disabled', 's.expires_at', 'po.email_normalized as operator'])
     .where('s.commune_id', '=', communeId).where('s.token_hash', '=', sha256(token))
     .executeTakeFirst();
   if (!row || row.disabled || row.expires_at < iso()) return null;
-  return { userId: row.id, communeId, email: row.email, name: row.name, grants: await loadGrants(db, communeId, row.id) };
+  const actor: Actor = { userId: row.id, communeId, email: row.email, name: row.name, grants: await loadGrants(db, communeId, row.id) };
+  if (row.operator) actor.operator = true;
+  return actor;
 }

@@ -187,4 +187,18 @@ export const coreMigrations: Record<string, Migration> = {
     // without a pending list (src/core/db/fulltext.ts).
     async up(db) { await addTitleIndex(db); },
   },
+  '2026-12-06-2200-core-communes-platform': {
+    async up(db) {
+      // A commune's life (active, suspended: public pages 503 and staff read-only, archived: gone) and its
+      // settings (languages, colours, time zone, modules turned off, logo), read by core/tenancy.
+      await db.schema.alterTable('communes').addColumn('status', 'text', (c) => c.notNull().defaultTo('active')).execute();
+      await db.schema.alterTable('communes').addColumn('settings', json, (c) => c.notNull().defaultTo('{}')).execute();
+      // Platform operators: above every commune's administrator, not tied to one commune. Granted by the CLI
+      // only (`npx commune operator grant EMAIL`); an account of that email, in any commune, is an operator.
+      await db.schema.createTable('platform_operators')
+        .addColumn('email_normalized', 'text', (c) => c.primaryKey())
+        .addColumn('granted_at', ts, (c) => c.notNull())
+        .execute();
+    },
+  },
 };

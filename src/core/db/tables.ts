@@ -12,7 +12,11 @@ export type CoreTables = {
     population: number | null;
     sample: number;
     created_at: string;
+    /** active | suspended | archived */
+    status: Generated<string>;
+    settings: Generated<string>; // JSON CommuneSettings (core/tenancy)
   };
+  platform_operators: { email_normalized: string; granted_at: string };
   users: {
     id: Generated<number>;
     commune_id: number;

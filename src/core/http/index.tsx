@@ -40,6 +40,8 @@ declare module 'fastify' {
     t: T;
     ctx: Ctx;
     sessionToken?: string;
+    /** The path form's prefix (`/c/tetouan`) when the request named its commune in the path, else ''. */
+    base: string;
   }
   interface FastifyReply {
     /** Renders a page in the layout; `meta.description` summarises it for search engines (else the site's summary). */
@@ -135,6 +137,7 @@ export const corePlugin = fp(async (app: FastifyInstance, opts: CoreOptions) => 
   app.decorateRequest('locale', DEFAULT_LOCALE);
   app.decorateRequest('t', null as unknown as T);
   app.decorateRequest('sessionToken', undefined);
+  app.decorateRequest('base', '');
   app.decorateRequest('ctx', {
     getter(this: FastifyRequest): Ctx {
       return { db: database.db, engine: database.engine, commune: this.commune, actor: this.actor, locale: this.locale, t: this.t, tFor: translatorOf, config, clock: systemClock };
@@ -142,13 +145,25 @@ export const corePlugin = fp(async (app: FastifyInstance, opts: CoreOptions) => 
   });
 
   app.addHook('onRequest', async (req, reply) => {
-    const commune = tenancy.forHost(req.hostname);
+    const base = pathFormBase(req);
+    const commune = base ? tenancy.bySlugOrNull(base.slice(3)) : tenancy.forHost(req.hostname);
     if (!commune) throw new AppError(503, 'no_commune', 'errors.noCommune');
     req.commune = commune;
+    req.base = base;
+    if (base) {
+      // Cookies of a path-form commune stay under its base (two communes on one host keep their own sessions).
+      const set = reply.setCookie.bind(reply), clear = reply.clearCookie.bind(reply);
+      const under = <O extends { path?: string }>(o?: O) => ({ ...o, path: !o?.path || o.path === '/' ? base : base + o.path }) as O;
+      reply.setCookie = (name, value, o) => set(name, value, under(o));
+      reply.clearCookie = (name, o) => clear(name, under(o));
+    }
+    const languages = commune.settings.languages;
     const p = (req.params as Record<string, string> | undefined)?.locale;
-    req.locale = isLocale(p) ? p : localeFromUrl(req.url) ?? negotiateLocale(req.headers['accept-language']);
+    const fromUrl = localeFromUrl(req.url);
+    req.locale = isLocale(p) ? p : fromUrl && languages.includes(fromUrl) ? fromUrl : negotiateLocale(req.headers['accept-language'], languages);
     req.t = i18n.t(req.locale);
-    if (p !== undefined && !isLocale(p)) {
+    // A language the commune does not publish in is a page it does not have.
+    if (p !== undefined && (!isLocale(p) || !languages.includes(p))) {
       reply.callNotFound();
       return reply;
     }
@@ -157,6 +172,21 @@ export const corePlugin = fp(async (app: FastifyInstance, opts: CoreOptions) => 
       req.sessionToken = token;
       req.actor = await loadActor(database.db, commune.id, token);
     }
+    // A suspended commune: its public pages say so (503), its staff read but change nothing, operators act.
+    // An archived one is gone (410) for all but operators.
+    if (commune.status !== 'active' && !statusAllows(req, commune.status)) {
+      throw commune.status === 'archived'
+        ? new AppError(410, 'commune_archived', 'errors.communeArchived')
+        : new AppError(503, 'commune_suspended', 'errors.communeSuspended');
+    }
+  });
+  // The path form: every root-relative link, form action and redirect of the answer follows the base.
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (!req.base || reply.getHeader('x-page-cache') === 'hit') return payload;
+    const location = reply.getHeader('location');
+    if (typeof location === 'string' && location.startsWith('/') && !location.startsWith('//')) reply.header('location', req.base + location);
+    if (typeof payload === 'string' && String(reply.getHeader('content-type') ?? '').startsWith('text/html')) return withBase(payload, req.base);
+    return payload;
   });
   pageCache(app, database.db, config.pageCacheMb * 1024 * 1024);
 
@@ -210,7 +240,8 @@ export const corePlugin = fp(async (app: FastifyInstance, opts: CoreOptions) => 
     else if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') { key = 'errors.tooLarge'; }
     else if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') { key = 'errors.mediaType'; }
     else if (!(err instanceof AppError) && status >= 400 && status < 500) { key = 'errors.badRequest'; }
-    if (status >= 500) { req.log.error({ err }, 'request failed'); status = 500; key = 'errors.server'; code = 'server_error'; }
+    // A 503 the app means (a suspended commune) is an answer; any other 5xx is a failure, logged, its details kept back.
+    if (status >= 500 && !(err instanceof AppError && status === 503)) { req.log.error({ err }, 'request failed'); status = 500; key = 'errors.server'; code = 'server_error'; }
     if (!req.commune) req.commune = tenancy.forHost(req.hostname)!;
     if (!req.t) req.t = i18n.t(req.locale ?? DEFAULT_LOCALE);
     if (err instanceof UnauthenticatedError && !isApiPath(req.url) && req.method === 'GET') {
@@ -296,6 +327,43 @@ function hasNul(v: unknown, depth = 0): boolean {
   return Object.entries(v).some(([k, x]) => k.includes('\u0000') || hasNul(x, depth + 1));
 }
 
+/** The path form's prefix that `pathFormRewrite` took off this request's URL, or ''. */
+export function pathFormBase(req: FastifyRequest): string {
+  return (req.raw as { communeBase?: string }).communeBase ?? '';
+}
+
+/**
+ * Fastify's `rewriteUrl`: `/c/{slug}/fr/…` of an existing commune is served as `/fr/…` for that commune (installations
+ * without wildcard DNS); the prefix is kept on the raw request for the tenancy hook and the answer's links.
+ */
+export function pathFormRewrite(tenancy: Tenancy) {
+  return (raw: { url?: string }): string => {
+    const url = raw.url ?? '/';
+    const commune = tenancy.forPath(url);
+    if (!commune) return url;
+    const base = `/c/${commune.slug}`;
+    (raw as { communeBase?: string }).communeBase = base;
+    const rest = url.slice(base.length);
+    return rest.startsWith('/') ? rest : `/${rest}`;
+  };
+}
+
+/** Root-relative URLs in an HTML page's attributes, prefixed with the path form's base. */
+export function withBase(html: string, base: string): string {
+  return html.replace(/(\s(?:href|action|src|formaction)=")\/(?![\/\\])/g, `$1${base}/`);
+}
+
+/** What a suspended or archived commune still serves to this request. */
+function statusAllows(req: FastifyRequest, status: string): boolean {
+  if (req.actor?.operator) return true;
+  const route = req.routeOptions.url ?? '';
+  if (route === '/healthz' || route.startsWith('/static/') || route === '/favicon.ico') return true;
+  if (status === 'archived') return false;
+  if (route === '/:locale/login' || route === '/:locale/logout') return true;
+  const staff = !!req.actor && req.actor.grants.some((g) => g.role !== 'citizen');
+  return staff && (req.method === 'GET' || req.method === 'HEAD');
+}
+
 function localeFromUrl(url: string): Locale | undefined {
   const seg = url.split('/')[1];
   return isLocale(seg) ? seg : undefined;
@@ -319,12 +387,13 @@ function viewFor(req: FastifyRequest, reply: FastifyReply, nav: NavItem[], confi
     query,
     actor: req.actor,
     commune: req.commune,
+    base: req.base,
     csrf: () => {
       if (req.pageCache) { reply.usedCsrf = true; return CSRF_PLACEHOLDER; }
       return (token ??= reply.csrfToken());
     },
     flash,
-    nav,
+    nav: nav.filter((n) => !n.module || !req.commune.settings.modulesOff.includes(n.module)),
     can: (perm) => can(req.actor, perm),
     origin: publicOrigin(config, req.commune),
   };

@@ -53,7 +53,7 @@ export function pageCache(app: FastifyInstance, db: AnyDB, maxBytes: number, ttl
     const route = req.routeOptions.url;
     if ((req.method !== 'GET' && req.method !== 'HEAD') || !route || route.startsWith('/static/') || route === '/healthz'
       || !req.commune || Object.keys(req.cookies).some((c) => c !== CSRF_COOKIE) || /[?&]api_key=/.test(req.url)) return;
-    const key = `${req.commune.id}|${req.locale}|${req.url}`;
+    const key = `${req.commune.id}|${req.base}|${req.locale}|${req.url}`;
     const version = await currentDataVersion(db, req.commune.id);
     const hit = entries.get(key);
     if (fresh(hit, version)) {

@@ -177,13 +177,14 @@ export function formatNumber(locale: Locale, n: number, opts: Intl.NumberFormatO
 }
 
 /** Best locale from an Accept-Language header. */
-export function negotiateLocale(header: string | undefined): Locale {
-  if (!header) return DEFAULT_LOCALE;
+export function negotiateLocale(header: string | undefined, allowed: readonly Locale[] = LOCALES): Locale {
+  const fallback = allowed.includes(DEFAULT_LOCALE) ? DEFAULT_LOCALE : allowed[0] ?? DEFAULT_LOCALE;
+  if (!header) return fallback;
   const ranked = header.split(',').map((part) => {
     const [tag, ...params] = part.trim().split(';');
     const q = params.find((p) => p.trim().startsWith('q='));
     return { lang: tag.trim().toLowerCase().split('-')[0], q: q ? Number(q.trim().slice(2)) || 0 : 1 };
   }).sort((a, b) => b.q - a.q);
-  for (const r of ranked) if (isLocale(r.lang) && r.q > 0) return r.lang;
-  return DEFAULT_LOCALE;
+  for (const r of ranked) if (isLocale(r.lang) && allowed.includes(r.lang) && r.q > 0) return r.lang;
+  return fallback;
 }

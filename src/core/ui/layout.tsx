@@ -11,6 +11,9 @@ export function Layout({ title, children }: { title: string; children: Component
   const communeName = tr(commune.name, locale);
   const suffix = view.query ? `?${view.query}` : '';
   const staff = !!actor && actor.grants.some((g) => g.role !== 'citizen');
+  // Only the languages the commune publishes in (its settings), in the platform's order.
+  const langs = LOCALES.filter((l) => commune.settings.languages.includes(l));
+  const colored = !!(commune.settings.colors.primary || commune.settings.colors.accent);
   return (
     <html lang={locale} dir={dir(locale)}>
       <head>
@@ -22,14 +25,16 @@ export function Layout({ title, children }: { title: string; children: Component
         <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
         <link rel="canonical" href={`${view.origin}/${locale}${view.path}${suffix}`} />
         {/* The same page in every language, absolute (search engines ignore relative hreflang links), and the default. */}
-        {LOCALES.map((l) => <link rel="alternate" hrefLang={l} href={`${view.origin}/${l}${view.path}${suffix}`} />)}
-        <link rel="alternate" hrefLang="x-default" href={`${view.origin}/fr${view.path}${suffix}`} />
+        {langs.map((l) => <link rel="alternate" hrefLang={l} href={`${view.origin}/${l}${view.path}${suffix}`} />)}
+        <link rel="alternate" hrefLang="x-default" href={`${view.origin}/${commune.settings.defaultLocale}${view.path}${suffix}`} />
+        {colored && <link rel="stylesheet" href={`/theme.css?v=${encodeURIComponent((commune.settings.colors.primary ?? '') + (commune.settings.colors.accent ?? ''))}`} />}
       </head>
       <body>
         <a class="skip-link" href="#main">{t('layout.skip')}</a>
         <header class="site-header">
           <div class="wrap header-row">
             <a class="brand" href={href(view, '/')}>
+              {commune.settings.logo && <img class="brand-logo" src={`/logo.png?v=${commune.settings.logo}`} alt="" width={48} height={48} />}
               <span class="brand-name">{communeName}</span>
               <span class="brand-sub">{t('layout.platform')}</span>
             </a>
@@ -44,7 +49,7 @@ export function Layout({ title, children }: { title: string; children: Component
             <div class="header-tools">
               <nav aria-label={t('layout.languages')} class="langs">
                 <ul>
-                  {LOCALES.map((l) => (
+                  {langs.map((l) => (
                     <li><a href={`/${l}${view.path}${suffix}`} lang={l} hrefLang={l} aria-current={l === locale ? 'true' : undefined}>{NATIVE[l]}</a></li>
                   ))}
                 </ul>

@@ -4,7 +4,7 @@ import type { Locale, T } from '../i18n/index.ts';
 import type { Actor } from '../auth/roles.ts';
 import type { Commune } from '../tenancy/index.ts';
 
-export interface NavItem { key: string; path: string; order: number; permission?: string }
+export interface NavItem { key: string; path: string; order: number; permission?: string; /** The module that adds it (set by app.ts: hidden where the commune turned the module off). */ module?: string }
 
 /** Everything a component needs to know about the request it renders for. */
 export interface View {
@@ -16,6 +16,8 @@ export interface View {
   actor: Actor | null;
   commune: Commune;
   csrf: () => string;
+  /** The path form's prefix (`/c/slug`) or ''; core prefixes root-relative links of the page with it. */
+  base?: string;
   flash?: { kind: 'success' | 'error' | 'info'; text: string };
   nav: NavItem[];
   can: (permission: string) => boolean;
