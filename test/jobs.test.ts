@@ -27,7 +27,8 @@ test('a job exists only if the transaction that queued it commits, and one pendi
   const rows = await jobRows('test.a');
   assert.deepEqual(rows.map((r) => r.job_key), ['doc-1', 'doc-2']);
   assert.deepEqual(JSON.parse(rows[0].payload), { v: 2 }, 'the later payload replaces the waiting one');
-  assert.deepEqual(await pendingJobs(t.database.db, t.commune.id), [{ kind: 'test.a', n: 2 }]);
+  // Only this test's kind: the demo's modules queue jobs of their own (deadlines, reminders, text extraction).
+  assert.deepEqual((await pendingJobs(t.database.db, t.commune.id)).filter((j) => j.kind.startsWith('test.')), [{ kind: 'test.a', n: 2 }]);
   const seen: unknown[] = [];
   assert.equal(await runDueJobs(t.database.db, runnerOf({ 'test.a': async (_ctx, p) => { seen.push(p); } })), 2);
   assert.deepEqual(seen, [{ v: 2 }, {}]);

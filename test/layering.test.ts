@@ -74,6 +74,9 @@ const NOT_SERVICE = /(^|\/)(repo|migrations|schema|fixtures|demo|demo-data)\.tsx
 const SQL_PENDING = new Set([
   'requests/synthetic.ts',
   'accountability/service.ts', 'accountability/matrix.ts', 'monitoring/service.ts',
+  // Modules of issues 12–17, written in parallel with this rule: their queries still to move into their repo.ts.
+  'participation/api.ts', 'participation/search.ts', 'participation/service.ts', 'platform/service.ts',
+  'transparency/exports.ts', 'transparency/links.ts', 'participation/petitions/search.ts', 'participation/petitions/service.ts',
 ]);
 
 test('services hold no SQL: repo.ts is the only place with queries', () => {
@@ -105,6 +108,8 @@ const FOREIGN_PENDING = new Set([
   // The reports' lists join the plan and commitment for titles and order.
   'monitoring/repo.ts',
   'requests/synthetic.ts',
+  // The budget lines' commitments: to go through accountability's repo.
+  'transparency/budget/demo.ts', 'transparency/budget/repo.ts', 'transparency/budget/service.ts',
 ]);
 
 test('a module reads and writes its own tables only', () => {

@@ -82,7 +82,7 @@ test('sources: kinds are checked (form, uniqueness)', () => {
   const src = (kind: string) => ({ kind, labelKey: 'x', all: async function* () {} });
   assert.throws(() => checkSources([src('a'), src('a')]), /twice/);
   assert.throws(() => checkSources([src('Bad-Kind')]), /letters/);
-  assert.deepEqual(searchSources().map((s) => s.kind).sort(), ['action', 'body', 'commitment', 'deliberation', 'document', 'information', 'request']);
+  assert.deepEqual(searchSources().map((s) => s.kind).sort(), ['action', 'body', 'commitment', 'deliberation', 'document', 'information', 'petition', 'process', 'proposal', 'request', 'survey']);
 });
 
 // ---------- The index on this run's engine ----------
@@ -103,7 +103,7 @@ const keys = async (text: string, kinds = ['test_doc'], page = 1, pageSize = 20)
 test('the demo commune is indexed: its commitments, actions and bodies are found', async () => {
   const r = await searchDocs(t.database.db, t.commune.id, { text: 'budget', page: 1, countKinds: ['commitment', 'action', 'body', 'request'] });
   assert.ok(r.counts.commitment.n > 0 && r.counts.action.n > 0, JSON.stringify(r.counts));
-  assert.ok(r.rows.every((x) => x.path.startsWith('/plans/') || x.path.startsWith('/bodies/') || x.path.startsWith('/requests/') || x.path.startsWith('/information/') || x.path.startsWith('/documents/') || x.path.startsWith('/council/')));
+  assert.ok(r.rows.every((x) => x.path.startsWith('/plans/') || x.path.startsWith('/bodies/') || x.path.startsWith('/requests/') || x.path.startsWith('/information/') || x.path.startsWith('/documents/') || x.path.startsWith('/council/') || x.path.startsWith('/participation/') || x.path.startsWith('/petitions/') || x.path.startsWith('/surveys/')));
   const ar = await searchDocs(t.database.db, t.commune.id, { text: 'الميزانيّة', page: 1, locale: 'ar' });
   assert.ok(ar.total > 0, 'Arabic with a shadda finds the Arabic texts');
   const hit = ar.rows.find((x) => x.snippet.some((p) => p.match));
@@ -333,7 +333,7 @@ test('the JSON twin: shape, filter, unknown kind refused', async () => {
   assert.equal(b.query, 'budget');
   assert.ok(b.total > 0 && b.results.length > 0);
   assert.ok(b.results.every((x: any) => x.kind === 'commitment' && x.url.startsWith('/fr/plans/') && typeof x.title === 'object'));
-  assert.deepEqual(Object.keys(b.counts).sort(), ['action', 'body', 'commitment', 'deliberation', 'document', 'information', 'request']);
+  assert.deepEqual(Object.keys(b.counts).sort(), ['action', 'body', 'commitment', 'deliberation', 'document', 'information', 'petition', 'process', 'proposal', 'request', 'survey']);
   const bad = await c.get('/api/search.json?q=budget&kind=nope');
   assert.equal(bad.status, 400);
   assert.equal(JSON.parse(bad.text).error, 'invalid_input');

@@ -12,7 +12,6 @@ import { LOCALES, type T } from '../../core/i18n/index.ts';
 import type { Commune } from '../../core/tenancy/index.ts';
 import type { OpenDataExport } from '../../core/module.ts';
 import * as svc from './service.ts';
-import * as repo from './repo.ts';
 import { CommunesPage, CommunePage, type CommuneForms } from './views.tsx';
 import { communeCatalog, catalogDocument, platformCatalog, multi } from './catalog.ts';
 import { darken } from './contrast.ts';
@@ -72,8 +71,8 @@ function translators(req: Req): Record<(typeof LOCALES)[number], T> {
 const CATALOG_PATH = '/open-data/catalog.jsonld';
 
 async function catalogOf(app: FastifyInstance, req: Req, c: Commune, exports: OpenDataExport[], changes?: Map<number, string>, created?: Map<number, string>) {
-  const last = changes ?? await repo.lastChanges(app.database.db);
-  const issued = created?.get(c.id) ?? (await repo.findCommune(app.database.db, c.slug))?.created_at ?? '1970-01-01T00:00:00.000Z';
+  const last = changes ?? await svc.lastChanges(app.database.db);
+  const issued = created?.get(c.id) ?? (await svc.createdAt(app.database.db, c.slug)) ?? '1970-01-01T00:00:00.000Z';
   const now = req.ctx.clock.now().toISOString();
   return communeCatalog({
     commune: c, origin: publicOrigin(app.appConfig, c), exports: exports.filter((e) => e.path !== CATALOG_PATH),
@@ -94,8 +93,7 @@ export function platformRoutes(deps: PlatformDeps) {
   return async (app: FastifyInstance) => {
     app.get('/api/catalog.jsonld', async (req, reply) => {
       const communes = app.tenancy.all().filter((c) => c.status === 'active');
-      const [changes, rows] = await Promise.all([repo.lastChanges(app.database.db), repo.listCommunes(app.database.db, { status: 'active' })]);
-      const created = new Map(rows.map((r) => [r.id, r.created_at]));
+      const [changes, created] = await Promise.all([svc.lastChanges(app.database.db), svc.activeCreatedAt(app.database.db)]);
       const exports = deps.exports();
       const catalogs = await Promise.all(communes.map((c) => catalogOf(app, req, c, exports, changes, created)));
       const t = translators(req);

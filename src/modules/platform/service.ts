@@ -256,3 +256,14 @@ export async function revokeOperator(ctx: Ctx, address: string): Promise<boolean
 export function asPlatformOperator(ctx: Ctx): Ctx {
   return { ...ctx, actor: { userId: 0, communeId: ctx.commune.id, email: 'cli', name: 'cli', grants: [], operator: true } };
 }
+
+// ---------- Public reads for the catalogs (every commune's open data is public) ----------
+
+/** Each commune's last change (its audit chain's head), for the catalogs' `modified`. */
+export function lastChanges(db: AnyDB) { return repo.lastChanges(db); }
+/** When each active commune was created, by id, for the catalogs' `issued`. */
+export async function activeCreatedAt(db: AnyDB): Promise<Map<number, string>> {
+  return new Map((await repo.listCommunes(db, { status: 'active' })).map((r) => [r.id, r.created_at]));
+}
+/** When one commune was created. */
+export async function createdAt(db: AnyDB, slug: string): Promise<string | undefined> { return (await repo.findCommune(db, slug))?.created_at; }

@@ -11,8 +11,6 @@ import { atomFeed, ATOM_TYPE } from '../../../core/feeds/index.ts';
 import { publicOrigin } from '../../../core/http/origin.ts';
 import { spreadTranslated } from '../../../core/http/forms.ts';
 import * as svc from './service.ts';
-import * as repo from './repo.ts';
-import { iq } from './repo.ts';
 import { RegisterPage, NewRequestPage, PublicRequestPage, StatsPage, TrackPage, QueuePage, CounterPage, StaffFilePage, ReceiptPage, GroundsPage, GroundPage, type FileForms } from './views.tsx';
 
 export function registerQuery(q: unknown): Record<string, string> {
@@ -41,7 +39,7 @@ export async function informationPages(app: FastifyInstance) {
     const page = pageParam(req.query);
     const f = svc.resolveFilters(req.ctx, query);
     const { total, capped, rows } = await svc.listRegister(req.ctx, f, page);
-    return reply.page(req.t('information.registerTitle'), <RegisterPage rows={rows} total={total} capped={capped} page={page} pageSize={repo.PAGE_SIZE} query={query} today={f.today} />);
+    return reply.page(req.t('information.registerTitle'), <RegisterPage rows={rows} total={total} capped={capped} page={page} pageSize={svc.PAGE_SIZE} query={query} today={f.today} />);
   });
 
   /** The register's public columns, streamed (never the requester's identity, nor a hidden request's question). */
@@ -53,7 +51,7 @@ export async function informationPages(app: FastifyInstance) {
     if (format === 'csv') yield `${columns.join(',')}\r\n`; else yield '[';
     let after = 0, first = true;
     for (;;) {
-      const batch = await repo.exportBatch(iq(req.ctx.db), req.commune.id, f, after, 1000);
+      const batch = await svc.exportBatch(req.ctx, f, after, 1000);
       if (!batch.length) break;
       let chunk = '';
       for (const r of batch) {
@@ -88,7 +86,7 @@ export async function informationPages(app: FastifyInstance) {
 
   app.get('/information/feed.atom', async (req, reply) => {
     const origin = publicOrigin(cfg(), req.commune);
-    const rows = await repo.recentAnswers(iq(req.ctx.db), req.commune.id);
+    const rows = await svc.recentAnswers(req.ctx);
     const base = `${origin}/${req.locale}`;
     const xml = atomFeed({
       id: `${base}/information/feed.atom`, title: `${req.t('information.feedTitle')} · ${tr(req.commune.name, req.locale)}`,
@@ -121,10 +119,7 @@ export async function informationPages(app: FastifyInstance) {
   });
 
   app.get('/information/files/:id', async (req, reply) => {
-    const a = await repo.findAttachment(iq(req.ctx.db), req.commune.id, intParam(req.params, 'id'));
-    if (!a || a.status === 'unconfirmed') throw new NotFoundError();
-    const restricted = !!a.hidden || !!a.request_hidden;
-    if (restricted && !svc.canSeeHidden(req.ctx)) throw new NotFoundError();
+    const { a, restricted } = await svc.attachment(req.ctx, intParam(req.params, 'id'));
     reply.header('cache-control', restricted ? PRIVATE : 'public, max-age=300, must-revalidate');
     return reply.type(a.mime).header('content-disposition', `attachment; filename="${encodeURIComponent(a.name)}"`).send(openStoredFile(cfg().dataDir, req.commune.id, a));
   });
@@ -157,7 +152,7 @@ export async function informationPages(app: FastifyInstance) {
     const f = svc.resolveFilters(req.ctx, { state: 'open', ...query });
     if (query.state === 'all') delete f.state;
     const { total, capped, rows } = await svc.queue(req.ctx, f, page);
-    return reply.page(req.t('information.queueTitle'), <QueuePage rows={rows} total={total} capped={capped} page={page} pageSize={repo.PAGE_SIZE} query={{ state: 'open', ...query }} today={f.today} />);
+    return reply.page(req.t('information.queueTitle'), <QueuePage rows={rows} total={total} capped={capped} page={page} pageSize={svc.PAGE_SIZE} query={{ state: 'open', ...query }} today={f.today} />);
   });
 
   const counterPage = (req: FastifyRequest, reply: FastifyReply, form: FormState, status = 200) => {

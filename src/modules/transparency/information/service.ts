@@ -704,3 +704,29 @@ export type Statistics = Awaited<ReturnType<typeof statistics>>;
 /** Whether a user may see an attachment hidden from the register. */
 export function canSeeHidden(ctx: Ctx): boolean { return can(ctx.actor, 'information.view'); }
 export { ForbiddenError };
+
+// ---------- Public reads the routes stream or serve as they are ----------
+
+export const PAGE_SIZE = repo.PAGE_SIZE;
+
+/** The register's next batch of public rows after `after`, for the streamed CSV and JSON exports. */
+export function exportBatch(ctx: Ctx, f: ListFilters, after: number, n: number) {
+  return repo.exportBatch(iq(ctx.db), ctx.commune.id, f, after, n);
+}
+
+/** The latest answers, for the Atom feed. */
+export function recentAnswers(ctx: Ctx) {
+  return repo.recentAnswers(iq(ctx.db), ctx.commune.id);
+}
+
+/**
+ * An answer's attachment: public unless it or its request is hidden, then only for those who may see hidden
+ * items (NotFoundError for others, as for a reference that does not exist). `restricted` says which cache policy applies.
+ */
+export async function attachment(ctx: Ctx, id: number) {
+  const a = await repo.findAttachment(iq(ctx.db), ctx.commune.id, id);
+  if (!a || a.status === 'unconfirmed') throw new NotFoundError();
+  const restricted = !!a.hidden || !!a.request_hidden;
+  if (restricted && !canSeeHidden(ctx)) throw new NotFoundError();
+  return { a, restricted };
+}
