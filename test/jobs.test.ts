@@ -33,7 +33,7 @@ test('a job exists only if the transaction that queued it commits, and one pendi
   assert.equal(await runDueJobs(t.database.db, runnerOf({ 'test.a': async (_ctx, p) => { seen.push(p); } })), 2);
   assert.deepEqual(seen, [{ v: 2 }, {}]);
   assert.deepEqual((await jobRows('test.a')).map((r) => r.status), ['done', 'done']);
-  assert.deepEqual(await pendingJobs(t.database.db, t.commune.id), []);
+  assert.deepEqual((await pendingJobs(t.database.db, t.commune.id)).filter((j) => j.kind.startsWith('test.')), []);
 });
 
 test('a failing job is retried later with a growing delay, then marked failed with its error', async () => {
