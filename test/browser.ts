@@ -140,3 +140,31 @@ export async function loginAs(page: Page, base: string, email: string, password:
   await page.waitForLoadState('load');
   if (!(await page.locator('nav.account form[action$="/logout"]').count())) throw new Error(`login as ${email} failed: no logout button on ${page.url()}`);
 }
+
+/**
+ * One page as a phone shows it: the expected status, a single h1, no sideways scroll at `width`, zero axe violations;
+ * each problem is appended to `failures`. With SHOTS=dir in the environment, the page is also saved as full-page PNGs
+ * at that width and on a desktop, for a person to look at.
+ */
+export async function checkPhonePage(page: Page, url: string, failures: string[], opts: { expected?: number; width?: number; height?: number; shot?: string } = {}): Promise<void> {
+  const { expected = 200, width = 320, height = 640 } = opts;
+  await page.setViewportSize({ width, height });
+  const res = await page.goto(url, { waitUntil: 'load' });
+  const where = new URL(url).pathname + new URL(url).search;
+  if ((res?.status() ?? 0) !== expected) failures.push(`${where}: status ${res?.status()}`);
+  const facts = await page.evaluate(() => ({
+    h1: document.querySelectorAll('h1').length,
+    scroll: document.documentElement.scrollWidth > document.documentElement.clientWidth + 1,
+  }));
+  if (facts.h1 !== 1) failures.push(`${where}: ${facts.h1} h1`);
+  if (facts.scroll) failures.push(`${where}: scrolls sideways at ${width} px`);
+  const v = await runAxe(page);
+  if (v.length) failures.push(formatViolations(v, where));
+  const shots = process.env.SHOTS;
+  if (shots) {
+    const name = opts.shot ?? where.replace(/[^a-z0-9]+/gi, '_');
+    await page.screenshot({ path: `${shots}/${name}-${width}.png`, fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.screenshot({ path: `${shots}/${name}-desktop.png`, fullPage: true });
+  }
+}

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { startApp, PASSWORD, type TestApp } from './helpers.ts';
-import { browserSkip, launchBrowser, newContext, runAxe, formatViolations, loginAs } from './browser.ts';
+import { browserSkip, launchBrowser, newContext, runAxe, formatViolations, loginAs, checkPhonePage } from './browser.ts';
 
 const skip = browserSkip();
 let t: TestApp;
@@ -148,17 +148,7 @@ test('journey without JavaScript: refusal, complaint, answer', { skip }, async (
   }
 });
 
-async function check(page: Page, url: string, failures: string[], expected = 200) {
-  await page.setViewportSize({ width: 360, height: 740 });
-  const res = await page.goto(url, { waitUntil: 'load' });
-  const where = new URL(url).pathname;
-  if ((res?.status() ?? 0) !== expected) failures.push(`${where}: status ${res?.status()}`);
-  const facts = await page.evaluate(() => ({ h1: document.querySelectorAll('h1').length, scroll: document.documentElement.scrollWidth > document.documentElement.clientWidth + 1 }));
-  if (facts.h1 !== 1) failures.push(`${where}: ${facts.h1} h1`);
-  if (facts.scroll) failures.push(`${where}: scrolls sideways at 360 px`);
-  const v = await runAxe(page);
-  if (v.length) failures.push(formatViolations(v, where));
-}
+const check = (page: Page, url: string, failures: string[], expected = 200) => checkPhonePage(page, url, failures, { expected, width: 360, height: 740 });
 
 test('every page of the module passes axe in French and Arabic, for the public and for staff', { skip }, async () => {
   const rows = await db().selectFrom('info_requests').select(['reference', 'status', 'outcome', 'complaint_on', 'hidden']).where('commune_id', '=', t.commune.id).where('sample', '=', 1).execute();

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { startApp, PASSWORD, type TestApp } from './helpers.ts';
-import { browserSkip, launchBrowser, newContext, runAxe, formatViolations, loginAs } from './browser.ts';
+import { browserSkip, launchBrowser, newContext, runAxe, formatViolations, loginAs, checkPhonePage } from './browser.ts';
 
 const skip = browserSkip();
 let t: TestApp;
@@ -20,21 +20,7 @@ after(async () => {
   await t?.close();
 });
 
-async function check(page: Page, url: string, failures: string[], shot?: string) {
-  await page.setViewportSize({ width: 360, height: 740 });
-  const res = await page.goto(url, { waitUntil: 'load' });
-  const where = new URL(url).pathname + new URL(url).search;
-  if ((res?.status() ?? 0) !== 200) failures.push(`${where}: status ${res?.status()}`);
-  const facts = await page.evaluate(() => ({
-    h1: document.querySelectorAll('h1').length,
-    scroll: document.documentElement.scrollWidth > document.documentElement.clientWidth + 1,
-  }));
-  if (facts.h1 !== 1) failures.push(`${where}: ${facts.h1} h1`);
-  if (facts.scroll) failures.push(`${where}: scrolls sideways at 360 px`);
-  const v = await runAxe(page);
-  if (v.length) failures.push(formatViolations(v, where));
-  if (shot && process.env.SHOTS) await page.screenshot({ path: `${process.env.SHOTS}/${shot}.png`, fullPage: true });
-}
+const check = (page: Page, url: string, failures: string[], shot?: string) => checkPhonePage(page, url, failures, { width: 360, height: 740, shot });
 
 const db = () => t.database.db as any;
 

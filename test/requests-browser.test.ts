@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { startApp, PASSWORD, type TestApp } from './helpers.ts';
-import { browserSkip, launchBrowser, newContext, runAxe, formatViolations, loginAs } from './browser.ts';
+import { browserSkip, launchBrowser, newContext, runAxe, formatViolations, loginAs, checkPhonePage } from './browser.ts';
 import * as svc from '../src/modules/requests/service.ts';
 import * as wf from '../src/modules/requests/workflow.ts';
 
@@ -24,20 +24,7 @@ after(async () => {
   await t?.close();
 });
 
-async function check(page: Page, url: string, failures: string[], expected = 200) {
-  await page.setViewportSize({ width: 320, height: 640 });
-  const res = await page.goto(url, { waitUntil: 'load' });
-  const where = new URL(url).pathname + new URL(url).search;
-  if ((res?.status() ?? 0) !== expected) failures.push(`${where}: status ${res?.status()}`);
-  const facts = await page.evaluate(() => ({
-    h1: document.querySelectorAll('h1').length,
-    scroll: document.documentElement.scrollWidth > document.documentElement.clientWidth + 1,
-  }));
-  if (facts.h1 !== 1) failures.push(`${where}: ${facts.h1} h1`);
-  if (facts.scroll) failures.push(`${where}: scrolls sideways at 320 px`);
-  const v = await runAxe(page);
-  if (v.length) failures.push(formatViolations(v, where));
-}
+const check = (page: Page, url: string, failures: string[], expected = 200) => checkPhonePage(page, url, failures, { expected, width: 320, height: 640 });
 
 test('every page of the module passes axe in French and Arabic, for the public and for staff', { skip }, async () => {
   const anon = { ...(await t.ctx()), actor: null };

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { startApp, PASSWORD, type TestApp } from './helpers.ts';
-import { browserSkip, launchBrowser, newContext, runAxe, formatViolations, loginAs } from './browser.ts';
+import { browserSkip, launchBrowser, newContext, runAxe, formatViolations, loginAs, checkPhonePage } from './browser.ts';
 import * as surveys from '../src/modules/participation/surveys/service.ts';
 import { DEMO_QUIZ_SLUG } from '../src/modules/participation/surveys/demo.ts';
 
@@ -23,17 +23,7 @@ after(async () => {
   await t?.close();
 });
 
-async function check(page: Page, url: string, failures: string[]) {
-  await page.setViewportSize({ width: 360, height: 700 });
-  const res = await page.goto(url, { waitUntil: 'load' });
-  const where = new URL(url).pathname;
-  if ((res?.status() ?? 0) !== 200) failures.push(`${where}: status ${res?.status()}`);
-  const facts = await page.evaluate(() => ({ h1: document.querySelectorAll('h1').length, scroll: document.documentElement.scrollWidth > document.documentElement.clientWidth + 1 }));
-  if (facts.h1 !== 1) failures.push(`${where}: ${facts.h1} h1`);
-  if (facts.scroll) failures.push(`${where}: scrolls sideways at 360 px`);
-  const v = await runAxe(page);
-  if (v.length) failures.push(formatViolations(v, where));
-}
+const check = (page: Page, url: string, failures: string[]) => checkPhonePage(page, url, failures, { width: 360, height: 700 });
 
 test('survey and petition pages pass axe in French and Arabic, public and staff', { skip }, async () => {
   const ref = (await t.database.db.selectFrom('petitions' as any).select('reference').orderBy('id').limit(1).executeTakeFirstOrThrow() as any).reference;

@@ -8,14 +8,13 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startApp, PASSWORD, type TestApp } from './helpers.ts';
-import { browserSkip, launchBrowser, newContext, runAxe, formatViolations, loginAs } from './browser.ts';
+import { browserSkip, launchBrowser, newContext, runAxe, formatViolations, loginAs, checkPhonePage } from './browser.ts';
 import { samplePdf } from '../src/modules/transparency/samples.ts';
 import { tdb } from '../src/modules/transparency/db.ts';
 
 const skip = browserSkip();
 let t: TestApp;
 let browser: Browser;
-const SHOTS = process.env.TRANSPARENCY_SHOTS;
 
 before(async () => {
   if (skip) return;
@@ -27,26 +26,7 @@ after(async () => {
   await t?.close();
 });
 
-async function check(page: Page, url: string, failures: string[]) {
-  await page.setViewportSize({ width: 320, height: 640 });
-  const res = await page.goto(url, { waitUntil: 'load' });
-  const where = new URL(url).pathname + new URL(url).search;
-  if ((res?.status() ?? 0) !== 200) failures.push(`${where}: status ${res?.status()}`);
-  const facts = await page.evaluate(() => ({
-    h1: document.querySelectorAll('h1').length,
-    scroll: document.documentElement.scrollWidth > document.documentElement.clientWidth + 1,
-  }));
-  if (facts.h1 !== 1) failures.push(`${where}: ${facts.h1} h1`);
-  if (facts.scroll) failures.push(`${where}: scrolls sideways at 320 px`);
-  const v = await runAxe(page);
-  if (v.length) failures.push(formatViolations(v, where));
-  if (SHOTS) {
-    const name = where.replace(/[^a-z0-9]+/gi, '_');
-    await page.screenshot({ path: path.join(SHOTS, `${name}-360.png`), fullPage: true });
-    await page.setViewportSize({ width: 1280, height: 900 });
-    await page.screenshot({ path: path.join(SHOTS, `${name}-desktop.png`), fullPage: true });
-  }
-}
+const check = (page: Page, url: string, failures: string[]) => checkPhonePage(page, url, failures, { width: 320, height: 640 });
 
 test('every new page passes axe in French and Arabic, public and staff', { skip }, async () => {
   const db = tdb(t.database.db);
